@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "convene/app/config.hpp"
+
+namespace convene::util {
+class Clock;
+class Random;
+}  // namespace convene::util
+
+namespace convene::app {
+
+/// The composition root: the only type that knows every other one. Builds in dependency order
+/// (database + migrations → services → router → server), tears down in reverse.
+class App {
+public:
+    /// Test seams; production passes none.
+    struct Overrides {
+        const util::Clock* clock = nullptr;
+        util::Random* random = nullptr;
+        /// Use libsodium's cheapest argon2id cost (tests that sign up many users).
+        bool cheap_password_hashing = false;
+    };
+
+    /// Opens and migrates the database. Throws std::runtime_error (with a message for a
+    /// person) when the configuration cannot work: unwritable database, newer schema…
+    explicit App(Config config);
+    App(Config config, Overrides overrides);
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    /// Binds and starts serving; returns the bound port. Throws when the address is taken.
+    std::uint16_t Start();
+    /// Blocks until SIGINT/SIGTERM (or Stop from another thread).
+    void WaitForSignal();
+    /// Stops serving gracefully and checkpoints the database. Idempotent.
+    void Stop();
+
+    const std::string& BaseUrl() const;
+
+private:
+    struct Parts;
+    std::unique_ptr<Parts> parts_;
+};
+
+/// `convene serve`: sets up logging, runs an App until a signal, returns the exit code.
+/// Start-up failures print one line and return 1.
+int RunServer(const Config& config);
+
+}  // namespace convene::app

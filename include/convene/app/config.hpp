@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace convene::app {
+
+/// Everything `convene serve` can be told, from flags or CONVENE_* variables.
+struct Config {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;
+    std::string db_path = "convene.db";
+    /// Absolute URL used in links, QR codes and emails; empty: http://<listen address>.
+    std::string base_url;
+    std::string smtp_url;
+    /// Serve web assets from this folder instead of the embedded copy.
+    std::string web_dir;
+    /// I/O threads; 0 means one per core.
+    std::size_t threads = 0;
+    std::string log_level = "info";
+    std::size_t max_body = 1024 * 1024;
+    /// How long a request may take to arrive, in milliseconds.
+    std::size_t request_timeout_ms = 30'000;
+};
+
+/// What the command line asks for.
+struct ServeCommand {
+    Config config;
+};
+struct HelpCommand {};
+struct VersionCommand {};
+/// A bad command line: one line for the user, exit code 2.
+struct UsageError {
+    std::string message;
+};
+using Command = std::variant<ServeCommand, HelpCommand, VersionCommand, UsageError>;
+
+/// Reads the environment through `getenv` (injectable for tests).
+using Getenv = std::function<std::optional<std::string>(const std::string&)>;
+
+/// Parses `convene [serve] [flags]`. Flags win over CONVENE_* variables, which win over
+/// defaults. Every value is checked here, so that a bad one stops start-up with one line.
+Command ParseCommandLine(const std::vector<std::string>& args, const Getenv& getenv);
+
+/// The text of `convene --help`.
+std::string HelpText();
+/// The text of `convene --version`: `convene X.Y.Z (schema N)`.
+std::string VersionText();
+
+}  // namespace convene::app

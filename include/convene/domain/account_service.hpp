@@ -1,0 +1,110 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "convene/domain/error.hpp"
+#include "convene/domain/password_hasher.hpp"
+#include "convene/model/user.hpp"
+#include "convene/storage/database.hpp"
+#include "convene/util/clock.hpp"
+#include "convene/util/random.hpp"
+#include "convene/util/rate_limiter.hpp"
+
+namespace convene::domain {
+
+struct SignupCommand {
+    std::string email;
+    std::string password;
+    std::string name;
+};
+
+struct LoginCommand {
+    std::string email;
+    std::string password;
+    /// The client's address, for throttling failed attempts per client.
+    std::string client;
+};
+
+/// A fresh sign-in: the user and the secret for the session cookie (stored only as a hash).
+struct SignedIn {
+    model::User user;
+    std::string session_token;
+    util::Instant expires_at;
+    /// How long the session lives from now (the cookie's Max-Age).
+    std::chrono::seconds lifetime;
+};
+
+struct ProfileUpdate {
+    std::optional<std::string> name;
+    std::optional<int> default_session_days;
+};
+
+/// A new API token; `secret` is shown to its owner once and never stored.
+struct NewApiToken {
+    model::ApiToken token;
+    std::string secret;
+};
+
+/// Accounts: sign-up, sign-in, sign-in sessions, API tokens, profile. Thread-safe.
+class AccountService {
+public:
+    struct Settings {
+        /// A sign-in session lives this long after its last use.
+        std::chrono::seconds session_lifetime = std::chrono::days{30};
+        /// Failed sign-ins allowed per account, then one more per window / burst.
+        util::RateLimiter::Limit account_failures{10, std::chrono::minutes{15}};
+        /// Failed sign-ins allowed per client address.
+        util::RateLimiter::Limit client_failures{20, std::chrono::minutes{15}};
+    };
+
+    static constexpr int kMinPasswordLength = 8;
+    static constexpr int kMaxPasswordLength = 1024;
+    static constexpr int kMaxNameLength = 100;
+
+    AccountService(storage::Database& database, const util::Clock& clock, util::Random& random,
+                   const PasswordHasher& hasher, Settings settings);
+
+    /// Creates an account (the first one on a server is `admin`) and signs it in.
+    /// 422 invalid_email / invalid_password / invalid_name; 409 email_taken.
+    Result<SignedIn> Signup(const SignupCommand& command);
+    /// 401 invalid_credentials; 429 too_many_attempts after repeated failures.
+    Result<SignedIn> Login(const LoginCommand& command);
+    /// Ends the sign-in session behind `session_token` (no-op when unknown).
+    void Logout(std::string_view session_token);
+
+    /// The user behind a session cookie, if it is valid; extends the session's life.
+    std::optional<model::User> AuthenticateSession(std::string_view session_token);
+    /// The user behind an API token, if it is valid.
+    std::optional<model::User> AuthenticateToken(std::string_view token);
+
+    Result<model::User> GetUser(std::string_view user_id);
+    /// 422 invalid_name / invalid_default_session_days.
+    Result<model::User> UpdateProfile(std::string_view user_id, const ProfileUpdate& update);
+
+    /// 422 invalid_name.
+    Result<NewApiToken> CreateToken(std::string_view user_id, std::string_view name);
+    std::vector<model::ApiToken> ListTokens(std::string_view user_id);
+    /// 404 token_not_found when the user has no such token.
+    Result<void> RevokeToken(std::string_view user_id, std::string_view token_id);
+
+    /// Deletes expired sign-in sessions; returns how many (run by a periodic job).
+    int PurgeExpiredSessions();
+
+private:
+    Result<std::string> ValidateName(std::string_view name, std::string_view code) const;
+    SignedIn StartSession(storage::Connection& db, const model::User& user);
+
+    storage::Database& database_;
+    const util::Clock& clock_;
+    util::Random& random_;
+    const PasswordHasher& hasher_;
+    Settings settings_;
+    util::RateLimiter account_failures_;
+    util::RateLimiter client_failures_;
+};
+
+}  // namespace convene::domain

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace convene::domain {
+
+/// Trims ASCII whitespace at both ends.
+std::string Trim(std::string_view text);
+
+/// Lower-cases ASCII letters (email addresses compare case-insensitively).
+std::string AsciiLower(std::string_view text);
+
+/// A practical address check (what mail servers accept, not all of RFC 5322): one `@`, a
+/// non-empty local part, a dotted domain of letters, digits and hyphens, at most 254 bytes,
+/// no whitespace, control characters, quotes or angle brackets.
+bool IsValidEmail(std::string_view email);
+
+/// Counts code points of valid UTF-8; returns npos for invalid UTF-8.
+std::size_t Utf8Length(std::string_view text);
+
+/// True when `text` is valid UTF-8 without control characters (tabs and new lines included).
+bool IsSingleLineText(std::string_view text);
+
+}  // namespace convene::domain

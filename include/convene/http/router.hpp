@@ -1,0 +1,128 @@
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "convene/domain/account_service.hpp"
+#include "convene/http/request.hpp"
+#include "convene/http/static_files.hpp"
+#include "convene/model/user.hpp"
+#include "convene/util/rate_limiter.hpp"
+
+namespace convene::http {
+
+/// Who may call a route.
+enum class Auth {
+    kNone,      ///< anyone; credentials are not even read
+    kOptional,  ///< anyone; credentials are read when present
+    kUser,      ///< a signed-in user (cookie or bearer token), else 401
+};
+
+inline constexpr std::size_t kDefaultMaxBody = 1024 * 1024;
+
+/// What the router enforces before a handler runs.
+struct Policy {
+    Auth auth = Auth::kNone;
+    /// State-changing requests authenticated by cookie must come from the base URL's origin.
+    bool origin_check = true;
+    /// Name of a rate-limit bucket (per client address), empty for none.
+    std::string_view rate_bucket;
+    std::size_t max_body = kDefaultMaxBody;
+};
+
+/// How the caller proved who they are.
+enum class AuthMethod { kCookie, kBearer };
+
+struct Principal {
+    model::User user;
+    AuthMethod via;
+    std::string session_token;  ///< the cookie's secret, for logout
+};
+
+/// The collaborators handlers may call. Owned by App.
+struct Services {
+    domain::AccountService& accounts;
+    /// True when the server can serve (database reachable). Used by /healthz.
+    std::function<bool()> ready;
+};
+
+struct RouterSettings {
+    /// The absolute base URL; its origin is what the Origin check accepts.
+    std::string base_url = "http://127.0.0.1:8080";
+    std::size_t max_body = kDefaultMaxBody;
+};
+
+/// One handler call: the request, the path captures, the caller, the services.
+struct Call {
+    const Request& request;
+    std::vector<std::pair<std::string_view, std::string>> params;
+    std::optional<Principal> principal;
+    Services& services;
+    const RouterSettings& settings;
+
+    /// The decoded value of capture `{name}` in the route's pattern.
+    const std::string& Param(std::string_view name) const;
+    /// The signed-in user (only on routes with Auth::kUser).
+    const model::User& User() const { return principal->user; }
+};
+
+using Handler = std::function<Response(Call&)>;
+
+struct Route {
+    Method method;
+    std::string_view pattern;  ///< `/api/things/{id}`: literal segments and `{name}` captures
+    Handler handler;
+    Policy policy;
+};
+
+struct RateBucket {
+    std::string_view name;
+    util::RateLimiter::Limit limit;
+};
+
+/// Dispatches requests through the route table. Thread-safe; no sockets.
+class Router {
+public:
+    Router(std::vector<Route> routes, std::vector<RateBucket> buckets, Services& services,
+           const util::Clock& clock, util::Random& random, RouterSettings settings,
+           const StaticFiles& static_files);
+    ~Router();
+
+    /// Handles one request. Never throws: failures become error responses.
+    Response Handle(Request request);
+
+    /// The body size allowed for this method and target (read before the body arrives).
+    std::size_t BodyLimit(Method method, std::string_view target) const;
+
+    const RouterSettings& Settings() const { return settings_; }
+    /// Sets the base URL once the listening port is known. Call before serving starts.
+    void SetBaseUrl(std::string base_url);
+
+private:
+    struct Match;
+    std::optional<Match> Find(Method method, std::string_view path, std::string& allow) const;
+    Response Dispatch(Request& request);
+
+    std::vector<Route> routes_;
+    std::map<std::string_view, std::unique_ptr<util::RateLimiter>> limiters_;
+    Services& services_;
+    util::Random& random_;
+    RouterSettings settings_;
+    std::string origin_;
+    const StaticFiles& static_files_;
+};
+
+/// The session cookie's name.
+inline constexpr std::string_view kSessionCookie = "convene_session";
+
+/// The origin (`scheme://host[:port]`, lower-case, default port dropped) of an absolute URL;
+/// empty when `url` is not one.
+std::string OriginOf(std::string_view url);
+
+}  // namespace convene::http

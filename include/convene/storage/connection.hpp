@@ -1,0 +1,130 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace convene::storage {
+
+/// What kind of storage failure happened; services turn the expected ones into AppErrors.
+enum class StorageErrorKind { kUnique, kForeignKey, kConstraint, kBusy, kReadOnly, kFull, kOther };
+
+/// Thrown by the storage layer. Carries SQLite's extended result code.
+class StorageError : public std::runtime_error {
+public:
+    StorageError(StorageErrorKind kind, int code, const std::string& what);
+    StorageErrorKind Kind() const { return kind_; }
+    int Code() const { return code_; }
+
+private:
+    StorageErrorKind kind_;
+    int code_;
+};
+
+class Connection;
+
+/// A prepared statement, owned by its Connection's cache. Bind with 1-based indexes,
+/// then Step() until it returns false. Reset() happens on the next Prepare of the same SQL.
+class Statement {
+public:
+    explicit Statement(sqlite3_stmt* stmt, Connection& connection);
+    ~Statement();
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    Statement& Bind(int index, std::string_view value);
+    Statement& Bind(int index, const char* value) { return Bind(index, std::string_view(value)); }
+    Statement& Bind(int index, const std::string& value) {
+        return Bind(index, std::string_view(value));
+    }
+    Statement& Bind(int index, std::int64_t value);
+    Statement& Bind(int index, int value) { return Bind(index, static_cast<std::int64_t>(value)); }
+    Statement& BindNull(int index);
+    template <typename T>
+    Statement& Bind(int index, const std::optional<T>& value) {
+        return value ? Bind(index, *value) : BindNull(index);
+    }
+    /// Binds every argument in order, starting at index 1.
+    template <typename... Args>
+    Statement& BindAll(const Args&... args) {
+        int index = 0;
+        (Bind(++index, args), ...);
+        return *this;
+    }
+
+    /// Advances; true when a row is available.
+    bool Step();
+    /// Runs to completion; returns the number of rows changed.
+    int Run();
+
+    std::string Text(int column) const;
+    std::optional<std::string> OptionalText(int column) const;
+    std::int64_t Int(int column) const;
+    std::optional<std::int64_t> OptionalInt(int column) const;
+    bool IsNull(int column) const;
+
+    void Reset();
+
+private:
+    sqlite3_stmt* stmt_;
+    Connection& connection_;
+};
+
+/// One SQLite connection: WAL, foreign keys, a busy timeout, a statement cache. Not thread-safe:
+/// one thread uses it at a time (the Database hands it out).
+class Connection {
+public:
+    enum class Mode { kReadWrite, kReadOnly };
+    /// Opens (creating if needed) the database at `path`; ":memory:" for a private one.
+    /// kReadOnly neither creates nor changes anything (not even the journal mode).
+    Connection(const std::string& path, std::chrono::milliseconds busy_timeout,
+               Mode mode = Mode::kReadWrite);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    /// A cached prepared statement for `sql`, reset and with its bindings cleared.
+    Statement& Prepare(std::string_view sql);
+    /// Runs one or more statements without results (migrations, pragmas).
+    void Execute(std::string_view sql);
+    /// The value of `PRAGMA user_version`.
+    int UserVersion();
+    std::int64_t LastInsertRowId() const;
+
+    /// Throws StorageError for `code` when it is not SQLITE_OK/ROW/DONE.
+    void Check(int code, std::string_view context) const;
+
+    sqlite3* Handle() const { return db_; }
+
+private:
+    sqlite3* db_ = nullptr;
+    std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+};
+
+/// RAII transaction. Commit() makes it durable; leaving scope without Commit() rolls back.
+class Transaction {
+public:
+    enum class Mode { kRead, kWrite };
+    /// kWrite takes the write lock at once (BEGIN IMMEDIATE) so it cannot fail mid-way on busy.
+    explicit Transaction(Connection& connection, Mode mode = Mode::kWrite);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+
+    void Commit();
+    Connection& Conn() { return connection_; }
+
+private:
+    Connection& connection_;
+    bool open_ = true;
+};
+
+}  // namespace convene::storage

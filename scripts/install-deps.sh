@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what Convene needs on Debian 12, only when something is missing (safe to re-run).
+# Usage: scripts/install-deps.sh [build|test]
+set -euo pipefail
+
+build_packages=(
+  build-essential cmake ninja-build pkg-config ccache
+  libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libqrencode-dev
+  libspdlog-dev libfmt-dev libsodium-dev libhowardhinnant-date-dev
+  libcurl4-openssl-dev libssl-dev libpng-dev tzdata ca-certificates
+)
+test_packages=(libgtest-dev libgmock-dev googletest)
+
+wanted=("${build_packages[@]}")
+if [ "${1:-build}" = test ]; then
+  wanted+=("${test_packages[@]}")
+fi
+
+missing=()
+for package in "${wanted[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "error: run as root (or with sudo) to install packages" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # libboost1.81-dev conflicts with the default 1.74 headers: remove those if present.
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" libboost1.74-dev- libboost-dev-
+fi

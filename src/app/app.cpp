@@ -1,0 +1,163 @@
+#include "convene/app/app.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "convene/domain/account_service.hpp"
+#include "convene/domain/password_hasher.hpp"
+#include "convene/http/router.hpp"
+#include "convene/http/routes.hpp"
+#include "convene/http/static_files.hpp"
+#include "convene/storage/database.hpp"
+#include "convene/storage/migrator.hpp"
+#include "convene/transport/server.hpp"
+#include "convene/util/clock.hpp"
+#include "convene/util/logging.hpp"
+#include "convene/util/random.hpp"
+
+namespace convene::app {
+namespace {
+
+std::unique_ptr<storage::Database> OpenDatabase(const Config& config) {
+    // Check the schema level before anything writes to the file (even the WAL switch).
+    const int found = storage::PeekSchemaVersion(config.db_path);
+    const int latest = storage::LatestSchemaVersion();
+    if (found > latest) {
+        throw std::runtime_error("database " + config.db_path + " has schema version " +
+                                 std::to_string(found) + ", newer than this Convene (" +
+                                 std::to_string(latest) +
+                                 "); upgrade Convene. The database was not changed.");
+    }
+    auto database = std::make_unique<storage::Database>(
+        storage::Database::Settings{.path = config.db_path});
+    auto connection = database->Acquire();
+    const int applied = storage::Migrate(*connection, storage::EmbeddedMigrations());
+    if (applied != found) {
+        spdlog::info("database schema migrated from version {} to {}", found, applied);
+    }
+    return database;
+}
+
+std::unique_ptr<http::StaticFiles> MakeStaticFiles(const Config& config) {
+    if (config.web_dir.empty()) return std::make_unique<http::StaticFiles>();
+    spdlog::warn("serving web assets from {} instead of the embedded copy", config.web_dir);
+    return std::make_unique<http::StaticFiles>(config.web_dir);
+}
+
+}  // namespace
+
+struct App::Parts {
+    Config config;
+    std::unique_ptr<util::Clock> own_clock;
+    std::unique_ptr<util::Random> own_random;
+    const util::Clock* clock;
+    util::Random* random;
+    std::unique_ptr<storage::Database> database;
+    std::unique_ptr<domain::PasswordHasher> hasher;
+    std::unique_ptr<domain::AccountService> accounts;
+    std::unique_ptr<http::Services> services;
+    std::unique_ptr<http::StaticFiles> static_files;
+    std::unique_ptr<http::Router> router;
+    std::unique_ptr<transport::Server> server;
+    std::string base_url;
+    bool stopped = false;
+};
+
+App::App(Config config) : App(std::move(config), Overrides{}) {}
+
+App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>()) {
+    auto& p = *parts_;
+    p.config = std::move(config);
+    if (overrides.clock == nullptr) p.own_clock = std::make_unique<util::SystemClock>();
+    if (overrides.random == nullptr) p.own_random = std::make_unique<util::SecureRandom>();
+    p.clock = overrides.clock ? overrides.clock : p.own_clock.get();
+    p.random = overrides.random ? overrides.random : p.own_random.get();
+
+    p.database = OpenDatabase(p.config);
+    p.hasher = std::make_unique<domain::PasswordHasher>(
+        overrides.cheap_password_hashing ? domain::PasswordHasher::MinimumForTest()
+                                         : domain::PasswordHasher::Interactive());
+    p.accounts = std::make_unique<domain::AccountService>(*p.database, *p.clock, *p.random,
+                                                          *p.hasher,
+                                                          domain::AccountService::Settings{});
+    if (const int purged = p.accounts->PurgeExpiredSessions(); purged > 0) {
+        spdlog::info("purged {} expired sign-in sessions", purged);
+    }
+    p.services = std::make_unique<http::Services>(http::Services{
+        .accounts = *p.accounts,
+        .ready = [db = p.database.get()] { return db->Ping(); },
+    });
+    p.static_files = MakeStaticFiles(p.config);
+    p.router = std::make_unique<http::Router>(
+        http::ApiRoutes(), http::RateBuckets(), *p.services, *p.clock, *p.random,
+        http::RouterSettings{.base_url = p.config.base_url, .max_body = p.config.max_body},
+        *p.static_files);
+    p.server = std::make_unique<transport::Server>(
+        transport::Server::Settings{
+            .host = p.config.host,
+            .port = p.config.port,
+            .io_threads = p.config.threads,
+            .request_timeout = std::chrono::milliseconds{p.config.request_timeout_ms},
+        },
+        *p.router);
+}
+
+App::~App() { Stop(); }
+
+std::uint16_t App::Start() {
+    auto& p = *parts_;
+    const auto port = p.server->Listen();
+    p.base_url = p.config.base_url;
+    if (p.base_url.empty()) {
+        const bool v6 = p.config.host.find(':') != std::string::npos;
+        p.base_url = "http://" + (v6 ? "[" + p.config.host + "]" : p.config.host) + ":" +
+                     std::to_string(port);
+        if (p.config.host == "0.0.0.0" || p.config.host == "::") {
+            spdlog::warn("listening on all interfaces without --base-url: links will point to {}",
+                         p.base_url);
+        }
+    }
+    p.router->SetBaseUrl(p.base_url);
+    p.server->Start();
+    return port;
+}
+
+void App::WaitForSignal() { parts_->server->WaitForSignal(); }
+
+void App::Stop() {
+    auto& p = *parts_;
+    if (p.stopped) return;
+    p.stopped = true;
+    p.server->Stop();
+    try {
+        p.database->Checkpoint();
+    } catch (const std::exception& e) {
+        spdlog::warn("final checkpoint failed: {}", e.what());
+    }
+}
+
+const std::string& App::BaseUrl() const { return parts_->base_url; }
+
+int RunServer(const Config& config) {
+    util::SetUpLogging(config.log_level);
+    try {
+        App app(config);
+        const auto port = app.Start();
+        spdlog::info("convene {} listening on {}:{}, database {} (schema {}), base URL {}",
+                     CONVENE_VERSION, config.host, port, config.db_path,
+                     storage::LatestSchemaVersion(), app.BaseUrl());
+        if (config.smtp_url.empty()) {
+            spdlog::warn("no --smtp-url: email will not be sent by SMTP");
+        }
+        app.WaitForSignal();
+        app.Stop();
+        spdlog::info("stopped");
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "convene: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace convene::app

@@ -1,0 +1,205 @@
+#include "convene/app/config.hpp"
+
+#include <charconv>
+#include <filesystem>
+
+#include "convene/http/router.hpp"
+#include "convene/storage/migrator.hpp"
+#include "convene/util/logging.hpp"
+
+namespace convene::app {
+namespace {
+
+/// One flag: its name, its variable, and how it is applied to the Config.
+struct Option {
+    std::string_view flag;
+    std::string_view env;
+    std::string_view value_name;
+    std::string_view help;
+    /// Applies `value`; returns an error sentence, or empty on success.
+    std::string (*apply)(Config&, const std::string&);
+};
+
+template <typename T>
+bool ParseNumber(const std::string& text, T& out) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc{} && end == text.data() + text.size();
+}
+
+std::string ApplyListen(Config& config, const std::string& value) {
+    const auto colon = value.rfind(':');
+    if (colon == std::string::npos || colon == 0) return "expected HOST:PORT, like 127.0.0.1:8080";
+    std::string host = value.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    unsigned port = 0;
+    if (!ParseNumber(value.substr(colon + 1), port) || port > 65535) {
+        return "the port must be a number from 0 to 65535";
+    }
+    config.host = host;
+    config.port = static_cast<std::uint16_t>(port);
+    return {};
+}
+
+std::string ApplyDb(Config& config, const std::string& value) {
+    if (value.empty()) return "expected a file path";
+    config.db_path = value;
+    return {};
+}
+
+std::string ApplyBaseUrl(Config& config, const std::string& value) {
+    auto url = value;
+    while (url.ends_with('/')) url.pop_back();
+    if (http::OriginOf(url).empty()) return "expected an absolute http:// or https:// URL";
+    if (url.find_first_of("?#") != std::string::npos) return "the URL must not have ? or #";
+    config.base_url = url;
+    return {};
+}
+
+std::string ApplySmtpUrl(Config& config, const std::string& value) {
+    if (!value.empty() && !value.starts_with("smtp://") && !value.starts_with("smtps://")) {
+        return "expected smtp://[user:password@]host[:port] or smtps://…";
+    }
+    config.smtp_url = value;
+    return {};
+}
+
+std::string ApplyWebDir(Config& config, const std::string& value) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(value, ec)) return "no such folder";
+    config.web_dir = value;
+    return {};
+}
+
+std::string ApplyThreads(Config& config, const std::string& value) {
+    std::size_t threads = 0;
+    if (!ParseNumber(value, threads) || threads < 1 || threads > 256) {
+        return "expected a number of threads from 1 to 256";
+    }
+    config.threads = threads;
+    return {};
+}
+
+std::string ApplyLogLevel(Config& config, const std::string& value) {
+    if (!util::IsLogLevel(value)) return "expected trace, debug, info, warn, error or off";
+    config.log_level = value;
+    return {};
+}
+
+std::string ApplyMaxBody(Config& config, const std::string& value) {
+    std::size_t bytes = 0;
+    if (!ParseNumber(value, bytes) || bytes < 1024 || bytes > 64 * 1024 * 1024) {
+        return "expected a number of bytes from 1024 to 67108864";
+    }
+    config.max_body = bytes;
+    return {};
+}
+
+std::string ApplyRequestTimeout(Config& config, const std::string& value) {
+    std::size_t ms = 0;
+    if (!ParseNumber(value, ms) || ms < 100 || ms > 600'000) {
+        return "expected milliseconds from 100 to 600000";
+    }
+    config.request_timeout_ms = ms;
+    return {};
+}
+
+constexpr Option kOptions[] = {
+    {"--listen", "CONVENE_LISTEN", "HOST:PORT", "address to listen on (127.0.0.1:8080)",
+     ApplyListen},
+    {"--db", "CONVENE_DB", "PATH", "SQLite database file (./convene.db)", ApplyDb},
+    {"--base-url", "CONVENE_BASE_URL", "URL",
+     "absolute URL used in links, QR codes and emails (http://<listen>)", ApplyBaseUrl},
+    {"--smtp-url", "CONVENE_SMTP_URL", "URL", "SMTP server for outgoing email (none)",
+     ApplySmtpUrl},
+    {"--web-dir", "CONVENE_WEB_DIR", "DIR", "serve web assets from DIR (embedded copy)",
+     ApplyWebDir},
+    {"--threads", "CONVENE_THREADS", "N", "I/O threads (one per core)", ApplyThreads},
+    {"--log-level", "CONVENE_LOG_LEVEL", "LEVEL", "trace|debug|info|warn|error|off (info)",
+     ApplyLogLevel},
+    {"--max-body", "CONVENE_MAX_BODY", "BYTES", "largest request body accepted (1048576)",
+     ApplyMaxBody},
+    {"--request-timeout", "CONVENE_REQUEST_TIMEOUT", "MS",
+     "time a request may take to arrive, and keep-alive idle time (30000)", ApplyRequestTimeout},
+};
+
+const Option* FindOption(std::string_view flag) {
+    for (const auto& option : kOptions) {
+        if (option.flag == flag) return &option;
+    }
+    return nullptr;
+}
+
+std::string Invalid(std::string_view source, const std::string& value, const std::string& why) {
+    return "invalid " + std::string(source) + " '" + value + "': " + why;
+}
+
+}  // namespace
+
+std::string HelpText() {
+    std::string text =
+        "Convene: live audience sessions and recurring events.\n\n"
+        "Usage: convene [serve] [flags]\n"
+        "       convene --help | --version\n\n"
+        "Commands:\n"
+        "  serve       run the server (the default)\n\n"
+        "Flags (each also read from its environment variable; a flag wins):\n";
+    for (const auto& option : kOptions) {
+        std::string left = "  " + std::string(option.flag) + " " + std::string(option.value_name);
+        left.resize(std::max<std::size_t>(left.size() + 1, 28), ' ');
+        text += left + std::string(option.help) + " [" + std::string(option.env) + "]\n";
+    }
+    text += "  --help                    show this help\n";
+    text += "  --version                 show the version and the database schema version\n";
+    return text;
+}
+
+std::string VersionText() {
+    return "convene " CONVENE_VERSION " (schema " +
+           std::to_string(storage::LatestSchemaVersion()) + ")";
+}
+
+Command ParseCommandLine(const std::vector<std::string>& args, const Getenv& getenv) {
+    Config config;
+    for (const auto& option : kOptions) {
+        if (auto value = getenv(std::string(option.env))) {
+            if (auto error = option.apply(config, *value); !error.empty()) {
+                return UsageError{Invalid(option.env, *value, error)};
+            }
+        }
+    }
+    std::size_t i = 0;
+    if (!args.empty() && !args[0].starts_with("-")) {
+        if (args[0] == "help") return HelpCommand{};
+        if (args[0] == "version") return VersionCommand{};
+        if (args[0] != "serve") {
+            return UsageError{"unknown command '" + args[0] + "' (try convene --help)"};
+        }
+        i = 1;
+    }
+    for (; i < args.size(); ++i) {
+        const auto& arg = args[i];
+        if (arg == "--help" || arg == "-h") return HelpCommand{};
+        if (arg == "--version") return VersionCommand{};
+        const auto eq = arg.find('=');
+        const auto flag = arg.substr(0, eq);
+        const Option* option = FindOption(flag);
+        if (option == nullptr) return UsageError{"unknown flag '" + flag + "' (try convene --help)"};
+        std::string value;
+        if (eq != std::string::npos) {
+            value = arg.substr(eq + 1);
+        } else if (i + 1 < args.size()) {
+            value = args[++i];
+        } else {
+            return UsageError{"flag " + flag + " needs a value (" +
+                              std::string(option->value_name) + ")"};
+        }
+        if (auto error = option->apply(config, value); !error.empty()) {
+            return UsageError{Invalid(flag, value, error)};
+        }
+    }
+    return ServeCommand{std::move(config)};
+}
+
+}  // namespace convene::app

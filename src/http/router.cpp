@@ -1,0 +1,256 @@
+#include "convene/http/router.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "convene/domain/validation.hpp"
+#include "convene/http/error_response.hpp"
+#include "convene/storage/connection.hpp"
+
+namespace convene::http {
+namespace {
+
+using domain::AppError;
+using domain::ErrorKind;
+
+std::vector<std::string_view> Segments(std::string_view path) {
+    std::vector<std::string_view> segments;
+    while (!path.empty()) {
+        if (path.front() == '/') path.remove_prefix(1);
+        const auto slash = path.find('/');
+        segments.push_back(path.substr(0, slash));
+        if (slash == std::string_view::npos) break;
+        path.remove_prefix(slash);
+    }
+    return segments;
+}
+
+bool IsApiPath(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
+
+AppError ErrorOf(ErrorKind kind, std::string code, std::string message) {
+    return {kind, std::move(code), std::move(message), std::nullopt};
+}
+
+std::string_view BearerToken(std::string_view authorization) {
+    constexpr std::string_view kScheme = "Bearer ";
+    if (authorization.size() <= kScheme.size() ||
+        !EqualsIgnoreCase(authorization.substr(0, kScheme.size()), kScheme)) {
+        return {};
+    }
+    auto token = authorization.substr(kScheme.size());
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    return token;
+}
+
+}  // namespace
+
+std::string OriginOf(std::string_view url) {
+    const auto scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos || scheme_end == 0) return {};
+    auto scheme = domain::AsciiLower(url.substr(0, scheme_end));
+    if (scheme != "http" && scheme != "https") return {};
+    auto rest = url.substr(scheme_end + 3);
+    auto authority = domain::AsciiLower(rest.substr(0, rest.find_first_of("/?#")));
+    if (authority.empty() || authority.find('@') != std::string::npos) return {};
+    const std::string default_port = scheme == "https" ? ":443" : ":80";
+    if (authority.ends_with(default_port)) {
+        authority.resize(authority.size() - default_port.size());
+    }
+    return scheme + "://" + authority;
+}
+
+const std::string& Call::Param(std::string_view name) const {
+    for (const auto& [key, value] : params) {
+        if (key == name) return value;
+    }
+    throw std::logic_error("route has no parameter " + std::string(name));
+}
+
+struct Router::Match {
+    const Route* route;
+    std::vector<std::pair<std::string_view, std::string>> params;
+};
+
+Router::Router(std::vector<Route> routes, std::vector<RateBucket> buckets, Services& services,
+               const util::Clock& clock, util::Random& random, RouterSettings settings,
+               const StaticFiles& static_files)
+    : routes_(std::move(routes)),
+      services_(services),
+      random_(random),
+      settings_(std::move(settings)),
+      origin_(OriginOf(settings_.base_url)),
+      static_files_(static_files) {
+    for (const auto& bucket : buckets) {
+        limiters_.emplace(bucket.name, std::make_unique<util::RateLimiter>(clock, bucket.limit));
+    }
+    for (const auto& route : routes_) {
+        if (!route.policy.rate_bucket.empty() && !limiters_.contains(route.policy.rate_bucket)) {
+            throw std::logic_error("route " + std::string(route.pattern) +
+                                   " names an unknown rate bucket");
+        }
+    }
+}
+
+Router::~Router() = default;
+
+void Router::SetBaseUrl(std::string base_url) {
+    settings_.base_url = std::move(base_url);
+    origin_ = OriginOf(settings_.base_url);
+}
+
+std::optional<Router::Match> Router::Find(Method method, std::string_view path,
+                                          std::string& allow) const {
+    const auto segments = Segments(path);
+    std::optional<Match> found;
+    for (const auto& route : routes_) {
+        const auto pattern = Segments(route.pattern);
+        if (pattern.size() != segments.size()) continue;
+        Match match{&route, {}};
+        bool ok = true;
+        for (std::size_t i = 0; i < pattern.size() && ok; ++i) {
+            if (pattern[i].starts_with('{') && pattern[i].ends_with('}')) {
+                auto decoded = PercentDecode(segments[i]);
+                ok = decoded.has_value() && !decoded->empty();
+                if (ok) {
+                    match.params.emplace_back(pattern[i].substr(1, pattern[i].size() - 2),
+                                              std::move(*decoded));
+                }
+            } else {
+                ok = pattern[i] == segments[i];
+            }
+        }
+        if (!ok) continue;
+        const bool same = route.method == method ||
+                          (method == Method::kHead && route.method == Method::kGet);
+        if (same) {
+            if (!found) found = std::move(match);
+        } else {
+            if (!allow.empty()) allow += ", ";
+            allow += MethodName(route.method);
+        }
+    }
+    return found;
+}
+
+std::size_t Router::BodyLimit(Method method, std::string_view target) const {
+    std::string allow;
+    const auto path = target.substr(0, target.find('?'));
+    if (auto match = Find(method, path, allow)) {
+        return std::min(match->route->policy.max_body, settings_.max_body);
+    }
+    return settings_.max_body;
+}
+
+Response Router::Handle(Request request) {
+    if (request.request_id.empty()) request.request_id = random_.Hex(8);
+    Response response;
+    try {
+        response = Dispatch(request);
+    } catch (const domain::AppErrorException& e) {
+        response = ErrorResponse(e.Error(), request.request_id);
+    } catch (const storage::StorageError& e) {
+        spdlog::error("request {} {} {}: storage: {}", request.request_id,
+                      MethodName(request.method), request.path, e.what());
+        const bool unavailable = e.Kind() == storage::StorageErrorKind::kBusy ||
+                                 e.Kind() == storage::StorageErrorKind::kReadOnly ||
+                                 e.Kind() == storage::StorageErrorKind::kFull;
+        response = ErrorResponse(
+            unavailable ? ErrorOf(ErrorKind::kUnavailable, "storage_unavailable",
+                                  "The server cannot write right now. Try again shortly.")
+                        : ErrorOf(ErrorKind::kInternal, "internal",
+                                  "Something went wrong on our side."),
+            request.request_id);
+        if (unavailable) response.SetHeader("Retry-After", "5");
+    } catch (const std::exception& e) {
+        spdlog::error("request {} {} {}: unhandled: {}", request.request_id,
+                      MethodName(request.method), request.path, e.what());
+        response = ErrorResponse(
+            ErrorOf(ErrorKind::kInternal, "internal", "Something went wrong on our side."),
+            request.request_id);
+    }
+    response.SetHeader("X-Request-Id", request.request_id);
+    return response;
+}
+
+Response Router::Dispatch(Request& request) {
+    std::string allow;
+    auto match = Find(request.method, request.path, allow);
+    if (!match) {
+        if (!allow.empty()) {
+            auto response = ErrorResponse(
+                ErrorOf(ErrorKind::kMethodNotAllowed, "method_not_allowed",
+                        "This method is not allowed here."),
+                request.request_id);
+            response.SetHeader("Allow", allow);
+            return response;
+        }
+        if (!IsApiPath(request.path) &&
+            (request.method == Method::kGet || request.method == Method::kHead)) {
+            if (auto file = static_files_.Serve(request)) return *file;
+        }
+        return ErrorResponse(ErrorOf(ErrorKind::kNotFound, "not_found", "There is nothing here."),
+                             request.request_id);
+    }
+    const Route& route = *match->route;
+    const Policy& policy = route.policy;
+
+    if (request.body.size() > std::min(policy.max_body, settings_.max_body)) {
+        return ErrorResponse(ErrorOf(ErrorKind::kTooLarge, "payload_too_large",
+                                     "The request body is too large."),
+                             request.request_id);
+    }
+    if (!policy.rate_bucket.empty()) {
+        if (auto wait = limiters_.at(policy.rate_bucket)->Acquire(request.client)) {
+            return ErrorResponse(
+                domain::RateLimited(*wait, "Too many requests. Try again in a moment."),
+                request.request_id);
+        }
+    }
+
+    std::optional<Principal> principal;
+    if (policy.auth != Auth::kNone) {
+        if (auto authorization = request.Header("Authorization")) {
+            const auto token = BearerToken(*authorization);
+            auto user = token.empty() ? std::nullopt : services_.accounts.AuthenticateToken(token);
+            if (!user) {
+                return ErrorResponse(
+                    domain::Unauthenticated("invalid_token", "The API token is not valid."),
+                    request.request_id);
+            }
+            principal = Principal{std::move(*user), AuthMethod::kBearer, {}};
+        } else if (auto cookie = request.Cookie(kSessionCookie)) {
+            if (auto user = services_.accounts.AuthenticateSession(*cookie)) {
+                principal = Principal{std::move(*user), AuthMethod::kCookie, *cookie};
+            }
+        }
+        if (policy.auth == Auth::kUser && !principal) {
+            return ErrorResponse(domain::Unauthenticated("unauthenticated", "Sign in first."),
+                                 request.request_id);
+        }
+    }
+
+    if (policy.origin_check && ChangesState(request.method) &&
+        !(principal && principal->via == AuthMethod::kBearer)) {
+        std::string origin;
+        if (auto header = request.Header("Origin")) {
+            origin = *header == "null" ? "null" : OriginOf(*header);
+        } else if (auto referer = request.Header("Referer")) {
+            origin = OriginOf(*referer);
+        }
+        const bool cookie_auth = principal && principal->via == AuthMethod::kCookie;
+        if ((!origin.empty() && origin != origin_) || (origin.empty() && cookie_auth)) {
+            return ErrorResponse(domain::Forbidden("bad_origin",
+                                                   "This request must come from the Convene "
+                                                   "site itself."),
+                                 request.request_id);
+        }
+    }
+
+    Call call{request, std::move(match->params), std::move(principal), services_, settings_};
+    auto response = route.handler(call);
+    if (IsApiPath(request.path) && !response.Header("Cache-Control")) {
+        response.SetHeader("Cache-Control", "no-store");
+    }
+    return response;
+}
+
+}  // namespace convene::http

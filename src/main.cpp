@@ -1,0 +1,28 @@
+// Parse the command line, then hand over to App. Nothing else lives here.
+#include <cstdlib>
+#include <iostream>
+
+#include "convene/app/app.hpp"
+#include "convene/app/config.hpp"
+
+int main(int argc, char** argv) {
+    using namespace convene::app;
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    const auto command = ParseCommandLine(args, [](const std::string& name) {
+        const char* value = std::getenv(name.c_str());
+        return value ? std::optional<std::string>(value) : std::nullopt;
+    });
+    if (const auto* error = std::get_if<UsageError>(&command)) {
+        std::cerr << "convene: " << error->message << "\n";
+        return 2;
+    }
+    if (std::holds_alternative<HelpCommand>(command)) {
+        std::cout << HelpText();
+        return 0;
+    }
+    if (std::holds_alternative<VersionCommand>(command)) {
+        std::cout << VersionText() << "\n";
+        return 0;
+    }
+    return RunServer(std::get<ServeCommand>(command).config);
+}

@@ -1,0 +1,122 @@
+#include "convene/storage/credential_repository.hpp"
+
+namespace convene::storage {
+namespace {
+
+constexpr std::string_view kInsertLoginSession =
+    "INSERT INTO login_sessions (token_hash, user_id, created_at, expires_at, last_seen_at) "
+    "VALUES (?, ?, ?, ?, ?)";
+constexpr std::string_view kSelectLoginSession =
+    "SELECT token_hash, user_id, created_at, expires_at, last_seen_at FROM login_sessions "
+    "WHERE token_hash = ? AND expires_at > ?";
+constexpr std::string_view kTouchLoginSession =
+    "UPDATE login_sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?";
+constexpr std::string_view kDeleteLoginSession = "DELETE FROM login_sessions WHERE token_hash = ?";
+constexpr std::string_view kDeleteExpiredLoginSessions =
+    "DELETE FROM login_sessions WHERE expires_at <= ?";
+constexpr std::string_view kInsertApiToken =
+    "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)";
+constexpr std::string_view kSelectApiTokenByHash =
+    "SELECT id, user_id, name, created_at, last_used_at FROM api_tokens WHERE token_hash = ?";
+constexpr std::string_view kTouchApiToken = "UPDATE api_tokens SET last_used_at = ? WHERE id = ?";
+constexpr std::string_view kSelectApiTokensByUser =
+    "SELECT id, user_id, name, created_at, last_used_at FROM api_tokens WHERE user_id = ? "
+    "ORDER BY created_at, id";
+constexpr std::string_view kDeleteApiToken =
+    "DELETE FROM api_tokens WHERE user_id = ? AND id = ?";
+
+std::int64_t Seconds(util::Instant instant) {
+    return static_cast<std::int64_t>(instant.time_since_epoch().count());
+}
+
+util::Instant FromSeconds(std::int64_t seconds) {
+    return util::Instant{std::chrono::seconds{seconds}};
+}
+
+model::ApiToken ReadApiToken(const Statement& row) {
+    model::ApiToken token{
+        .id = row.Text(0),
+        .user_id = row.Text(1),
+        .name = row.Text(2),
+        .created_at = FromSeconds(row.Int(3)),
+        .last_used_at = std::nullopt,
+    };
+    if (auto used = row.OptionalInt(4)) token.last_used_at = FromSeconds(*used);
+    return token;
+}
+
+}  // namespace
+
+void CredentialRepository::InsertLoginSession(Connection& db,
+                                              const model::LoginSession& session) {
+    db.Prepare(kInsertLoginSession)
+        .BindAll(session.token_hash, session.user_id, Seconds(session.created_at),
+                 Seconds(session.expires_at), Seconds(session.last_seen_at))
+        .Run();
+}
+
+std::optional<model::LoginSession> CredentialRepository::FindLoginSession(
+    Connection& db, std::string_view token_hash, util::Instant now) {
+    auto& stmt = db.Prepare(kSelectLoginSession);
+    stmt.BindAll(token_hash, Seconds(now));
+    if (!stmt.Step()) return std::nullopt;
+    model::LoginSession session{
+        .token_hash = stmt.Text(0),
+        .user_id = stmt.Text(1),
+        .created_at = FromSeconds(stmt.Int(2)),
+        .expires_at = FromSeconds(stmt.Int(3)),
+        .last_seen_at = FromSeconds(stmt.Int(4)),
+    };
+    stmt.Reset();
+    return session;
+}
+
+void CredentialRepository::TouchLoginSession(Connection& db, std::string_view token_hash,
+                                             util::Instant now, util::Instant expires_at) {
+    db.Prepare(kTouchLoginSession).BindAll(Seconds(now), Seconds(expires_at), token_hash).Run();
+}
+
+void CredentialRepository::DeleteLoginSession(Connection& db, std::string_view token_hash) {
+    db.Prepare(kDeleteLoginSession).BindAll(token_hash).Run();
+}
+
+int CredentialRepository::DeleteExpiredLoginSessions(Connection& db, util::Instant now) {
+    return db.Prepare(kDeleteExpiredLoginSessions).BindAll(Seconds(now)).Run();
+}
+
+void CredentialRepository::InsertApiToken(Connection& db, const model::ApiToken& token,
+                                          std::string_view token_hash) {
+    db.Prepare(kInsertApiToken)
+        .BindAll(token.id, token.user_id, token.name, token_hash, Seconds(token.created_at))
+        .Run();
+}
+
+std::optional<model::ApiToken> CredentialRepository::FindApiTokenByHash(
+    Connection& db, std::string_view token_hash) {
+    auto& stmt = db.Prepare(kSelectApiTokenByHash);
+    stmt.BindAll(token_hash);
+    if (!stmt.Step()) return std::nullopt;
+    auto token = ReadApiToken(stmt);
+    stmt.Reset();
+    return token;
+}
+
+void CredentialRepository::TouchApiToken(Connection& db, std::string_view id, util::Instant now) {
+    db.Prepare(kTouchApiToken).BindAll(Seconds(now), id).Run();
+}
+
+std::vector<model::ApiToken> CredentialRepository::ListApiTokens(Connection& db,
+                                                                 std::string_view user_id) {
+    auto& stmt = db.Prepare(kSelectApiTokensByUser);
+    stmt.BindAll(user_id);
+    std::vector<model::ApiToken> tokens;
+    while (stmt.Step()) tokens.push_back(ReadApiToken(stmt));
+    return tokens;
+}
+
+bool CredentialRepository::DeleteApiToken(Connection& db, std::string_view user_id,
+                                          std::string_view id) {
+    return db.Prepare(kDeleteApiToken).BindAll(user_id, id).Run() == 1;
+}
+
+}  // namespace convene::storage

@@ -1,0 +1,66 @@
+#include "convene/storage/database.hpp"
+
+namespace convene::storage {
+
+Database::Lease::Lease(Database& db, std::unique_ptr<Connection> connection)
+    : db_(&db), connection_(std::move(connection)) {}
+
+Database::Lease::~Lease() {
+    if (connection_) db_->Release(std::move(connection_));
+}
+
+Database::Database(Settings settings) : settings_(std::move(settings)) {
+    if (settings_.path == ":memory:") settings_.max_connections = 1;
+    // Open the first connection now so that a bad path fails at start-up, not at first use.
+    idle_.push_back(std::make_unique<Connection>(settings_.path, settings_.busy_timeout));
+    open_ = 1;
+}
+
+Database::~Database() = default;
+
+Database::Lease Database::Acquire() {
+    std::unique_lock lock(mutex_);
+    available_.wait(lock, [&] { return !idle_.empty() || open_ < settings_.max_connections; });
+    if (!idle_.empty()) {
+        auto connection = std::move(idle_.back());
+        idle_.pop_back();
+        return Lease(*this, std::move(connection));
+    }
+    ++open_;
+    lock.unlock();
+    try {
+        return Lease(*this, std::make_unique<Connection>(settings_.path, settings_.busy_timeout));
+    } catch (...) {
+        lock.lock();
+        --open_;
+        available_.notify_one();
+        throw;
+    }
+}
+
+void Database::Release(std::unique_ptr<Connection> connection) {
+    {
+        std::lock_guard lock(mutex_);
+        idle_.push_back(std::move(connection));
+    }
+    available_.notify_one();
+}
+
+bool Database::Ping() noexcept {
+    try {
+        auto lease = Acquire();
+        auto& stmt = lease->Prepare("SELECT 1");
+        const bool ok = stmt.Step() && stmt.Int(0) == 1;
+        stmt.Reset();
+        return ok;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+void Database::Checkpoint() {
+    auto lease = Acquire();
+    lease->Execute("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+}  // namespace convene::storage

@@ -1,0 +1,75 @@
+#include "convene/storage/migrator.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+
+namespace convene::storage {
+namespace embedded {
+std::span<const util::EmbeddedFile> Files();
+}  // namespace embedded
+
+std::vector<Migration> ParseMigrations(std::span<const util::EmbeddedFile> files) {
+    std::vector<Migration> migrations;
+    for (const auto& file : files) {
+        const auto path = file.path;
+        int version = 0;
+        const auto [end, ec] = std::from_chars(path.data(), path.data() + path.size(), version);
+        const auto digits = static_cast<std::size_t>(end - path.data());
+        if (ec != std::errc{} || digits != 4 || path.size() < 10 || path[4] != '_' ||
+            !path.ends_with(".sql")) {
+            throw std::runtime_error("bad migration file name: " + std::string(path));
+        }
+        migrations.push_back({version, std::string(path.substr(5, path.size() - 9)), file.content});
+    }
+    std::sort(migrations.begin(), migrations.end(),
+              [](const auto& a, const auto& b) { return a.version < b.version; });
+    for (std::size_t i = 0; i < migrations.size(); ++i) {
+        if (migrations[i].version != static_cast<int>(i) + 1) {
+            throw std::runtime_error("migrations must be numbered 1, 2, 3… without gaps");
+        }
+    }
+    return migrations;
+}
+
+std::vector<Migration> EmbeddedMigrations() { return ParseMigrations(embedded::Files()); }
+
+int LatestSchemaVersion() {
+    static const int latest = static_cast<int>(EmbeddedMigrations().size());
+    return latest;
+}
+
+int PeekSchemaVersion(const std::string& path) {
+    std::error_code ec;
+    if (path == ":memory:" || path.starts_with("file:") || !std::filesystem::exists(path, ec)) {
+        return 0;
+    }
+    Connection connection(path, std::chrono::milliseconds{5000}, Connection::Mode::kReadOnly);
+    return connection.UserVersion();
+}
+
+int Migrate(Connection& connection, const std::vector<Migration>& migrations) {
+    const int latest = migrations.empty() ? 0 : migrations.back().version;
+    int current = connection.UserVersion();
+    if (current > latest) {
+        throw SchemaTooNewError("database schema version " + std::to_string(current) +
+                                " is newer than this Convene understands (" +
+                                std::to_string(latest) + "); upgrade Convene, the database " +
+                                "was not changed");
+    }
+    for (const auto& migration : migrations) {
+        if (migration.version <= current) continue;
+        Transaction tx(connection);
+        connection.Execute(migration.sql);
+        // user_version lives in the database header, so it commits or rolls back with the rest.
+        connection.Execute("PRAGMA user_version = " + std::to_string(migration.version));
+        tx.Commit();
+        current = migration.version;
+        spdlog::info("applied migration {:04}_{}", migration.version, migration.name);
+    }
+    return current;
+}
+
+}  // namespace convene::storage

@@ -1,0 +1,375 @@
+#include "convene/transport/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <future>
+#include <list>
+#include <mutex>
+#include <thread>
+
+#include "convene/domain/error.hpp"
+#include "convene/http/error_response.hpp"
+#include "convene/http/router.hpp"
+
+namespace convene::transport {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+/// One accepted connection. Only its strand touches `stream` and `busy`.
+struct Connection {
+    explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+    beast::tcp_stream stream;
+    std::string client;
+    bool busy = false;  ///< a request is being handled; Stop() lets it finish
+};
+
+http::Request ToRequest(bhttp::request<bhttp::string_body>&& message, const std::string& client) {
+    auto request = http::Request::Make(http::ParseMethod(message.method_string()),
+                                       std::string(message.target()), std::move(message.body()));
+    for (const auto& field : message) {
+        request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    request.client = client;
+    return request;
+}
+
+bhttp::response<bhttp::string_body> ToMessage(http::Response&& response, unsigned version,
+                                              bool head, bool keep_alive) {
+    bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status),
+                                                version};
+    message.set(bhttp::field::server, "convene");
+    for (auto& [name, value] : response.headers) message.insert(name, value);
+    message.keep_alive(keep_alive);
+    const auto size = response.body.size();
+    if (!head) message.body() = std::move(response.body);
+    if (response.status != 204 && response.status != 304) {
+        message.content_length(size);
+    }
+    return message;
+}
+
+/// Runs the router on `pool` and completes on the caller's executor (the connection's strand).
+/// A plain operation rather than a coroutine lambda: GCC 12 mishandles moved captures there.
+template <typename Token>
+auto HandleOnPool(asio::thread_pool& pool, http::Router& router, http::Request request,
+                  Token&& token) {
+    return asio::async_initiate<Token, void(http::Response)>(
+        [&pool, &router](auto handler, http::Request r) {
+            auto work = asio::make_work_guard(asio::get_associated_executor(handler));
+            asio::post(pool, [&router, handler = std::move(handler), work = std::move(work),
+                              r = std::move(r)]() mutable {
+                auto response = router.Handle(std::move(r));
+                auto executor = work.get_executor();
+                asio::post(executor, [handler = std::move(handler),
+                                      response = std::move(response)]() mutable {
+                    std::move(handler)(std::move(response));
+                });
+            });
+        },
+        token, std::move(request));
+}
+
+}  // namespace
+
+struct Server::Impl {
+    Impl(Settings s, http::Router& r)
+        : settings(std::move(s)),
+          router(r),
+          io_threads(settings.io_threads ? settings.io_threads
+                                         : std::max(1u, std::thread::hardware_concurrency())),
+          app_pool(settings.app_threads
+                       ? settings.app_threads
+                       : 2 * std::max<std::size_t>(1, std::thread::hardware_concurrency())),
+          ioc(static_cast<int>(io_threads)),
+          acceptor(asio::make_strand(ioc)),
+          signals(ioc, SIGINT, SIGTERM) {}
+
+    asio::awaitable<void> Accept();
+    asio::awaitable<void> Serve(std::shared_ptr<Connection> connection);
+    asio::awaitable<void> WriteErrorAndClose(Connection& connection, int status,
+                                             std::string code, std::string message,
+                                             unsigned version);
+    void Forget(const std::shared_ptr<Connection>& connection);
+
+    Settings settings;
+    http::Router& router;
+    std::size_t io_threads;
+    asio::thread_pool app_pool;
+    asio::io_context ioc;
+    tcp::acceptor acceptor;
+    asio::signal_set signals;
+    std::vector<std::thread> threads;
+    std::promise<void> stop_requested;
+    std::once_flag stop_once;
+    std::atomic<bool> stopping{false};
+    bool stopped = false;
+
+    mutable std::mutex mutex;
+    std::condition_variable drained;
+    std::list<std::shared_ptr<Connection>> connections;
+};
+
+asio::awaitable<void> Server::Impl::Accept() {
+    for (;;) {
+        auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kTuple);
+        if (ec) {
+            if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+            spdlog::warn("accept failed: {}", ec.message());
+            // Out of file descriptors: give connections a moment to close instead of spinning.
+            asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds{100});
+            co_await pause.async_wait(kTuple);
+            continue;
+        }
+        auto connection = std::make_shared<Connection>(std::move(socket));
+        beast::error_code endpoint_ec;
+        const auto remote = connection->stream.socket().remote_endpoint(endpoint_ec);
+        connection->client = endpoint_ec ? "unknown" : remote.address().to_string();
+        {
+            std::lock_guard lock(mutex);
+            if (stopping) continue;
+            connections.push_back(connection);
+        }
+        asio::co_spawn(connection->stream.get_executor(), Serve(connection),
+                       [this, connection](std::exception_ptr error) {
+                           if (error) {
+                               try {
+                                   std::rethrow_exception(error);
+                               } catch (const std::exception& e) {
+                                   spdlog::error("connection from {} failed: {}",
+                                                 connection->client, e.what());
+                               }
+                           }
+                           Forget(connection);
+                       });
+    }
+}
+
+void Server::Impl::Forget(const std::shared_ptr<Connection>& connection) {
+    std::lock_guard lock(mutex);
+    connections.remove(connection);
+    if (connections.empty()) drained.notify_all();
+}
+
+asio::awaitable<void> Server::Impl::WriteErrorAndClose(Connection& connection, int status,
+                                                       std::string code, std::string message,
+                                                       unsigned version) {
+    auto response = http::ErrorResponse(
+        {domain::ErrorKind::kMalformed, std::move(code), std::move(message), std::nullopt}, {});
+    response.status = status;
+    auto out = ToMessage(std::move(response), version, false, false);
+    spdlog::info("{} rejected before routing: {} {}", connection.client, status, out.body());
+    connection.stream.expires_after(settings.request_timeout);
+    co_await bhttp::async_write(connection.stream, out, kTuple);
+    // Lingering close: read what the client is still sending, so that closing with unread
+    // data does not reset the connection before the client has read our answer.
+    beast::error_code ec;
+    connection.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    connection.stream.expires_after(std::chrono::seconds{2});
+    std::array<char, 16 * 1024> sink{};
+    for (std::size_t drained_bytes = 0; drained_bytes < 8 * 1024 * 1024;) {
+        auto [read_ec, n] = co_await connection.stream.async_read_some(asio::buffer(sink), kTuple);
+        if (read_ec) break;
+        drained_bytes += n;
+    }
+    connection.stream.close();
+}
+
+asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection) {
+    auto& stream = connection->stream;
+    beast::flat_buffer buffer;
+    for (;;) {
+        if (stopping) break;
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(settings.header_limit));
+        parser.body_limit(router.Settings().max_body);
+        stream.expires_after(settings.request_timeout);
+
+        auto [ec, bytes] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+        if (ec == bhttp::error::header_limit) {
+            co_await WriteErrorAndClose(*connection, 431, "headers_too_large",
+                                        "The request headers are too large.", 11);
+            co_return;
+        }
+        if (ec == bhttp::error::body_limit) {  // a Content-Length above the server-wide cap
+            co_await WriteErrorAndClose(*connection, 413, "payload_too_large",
+                                        "The request body is too large.", 11);
+            co_return;
+        }
+        if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
+            ec == beast::error::timeout || ec == asio::error::connection_reset ||
+            ec == asio::error::eof) {
+            break;
+        }
+        if (ec) {
+            co_await WriteErrorAndClose(*connection, 400, "malformed_request",
+                                        "The request could not be read.", 11);
+            co_return;
+        }
+
+        const auto started = Clock::now();
+        auto& header = parser.get();
+        const unsigned version = header.version();
+        const auto method = http::ParseMethod(header.method_string());
+        const auto limit = router.BodyLimit(method, header.target());
+        if (auto length = parser.content_length(); length && *length > limit) {
+            co_await WriteErrorAndClose(*connection, 413, "payload_too_large",
+                                        "The request body is too large.", version);
+            co_return;
+        }
+        parser.body_limit(limit);
+        if (beast::iequals(header[bhttp::field::expect], "100-continue")) {
+            bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, version};
+            co_await bhttp::async_write(stream, go_on, kTuple);
+        }
+        std::tie(ec, bytes) = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+        if (ec == bhttp::error::body_limit) {
+            co_await WriteErrorAndClose(*connection, 413, "payload_too_large",
+                                        "The request body is too large.", version);
+            co_return;
+        }
+        if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
+            ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+            ec == asio::error::eof || ec == bhttp::error::partial_message) {
+            break;
+        }
+        if (ec) {
+            co_await WriteErrorAndClose(*connection, 400, "malformed_request",
+                                        "The request could not be read.", version);
+            co_return;
+        }
+
+        auto message = parser.release();
+        const bool head = message.method() == bhttp::verb::head;
+        const bool keep_alive = message.keep_alive();
+        auto request = ToRequest(std::move(message), connection->client);
+        const auto path = request.path;
+        const auto method_name = http::MethodName(request.method);
+
+        // Handlers are synchronous and may wait on SQLite: run them on the app pool, then come
+        // back to this connection's strand to write.
+        connection->busy = true;
+        stream.expires_never();
+        auto response = co_await HandleOnPool(app_pool, router, std::move(request),
+                                              asio::use_awaitable);
+
+        const int status = response.status;
+        const std::string request_id(response.Header("X-Request-Id").value_or(""));
+        const bool again = keep_alive && !stopping;
+        auto out = ToMessage(std::move(response), version, head, again);
+        stream.expires_after(settings.request_timeout);
+        std::tie(ec, bytes) = co_await bhttp::async_write(stream, out, kTuple);
+        connection->busy = false;
+
+        const auto elapsed =
+            std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+        spdlog::info("{} {} {} {} {:.1f}ms id={}", connection->client, method_name, path, status,
+                     elapsed, request_id);
+        if (ec || !again) break;
+    }
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.close();
+}
+
+Server::Server(Settings settings, http::Router& router)
+    : impl_(std::make_unique<Impl>(std::move(settings), router)) {}
+
+Server::~Server() { Stop(); }
+
+std::uint16_t Server::Listen() {
+    auto& acceptor = impl_->acceptor;
+    beast::error_code ec;
+    const auto address = asio::ip::make_address(impl_->settings.host, ec);
+    if (ec) throw std::runtime_error("cannot listen on '" + impl_->settings.host + "': " + ec.message());
+    const tcp::endpoint endpoint{address, impl_->settings.port};
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        throw std::runtime_error("cannot listen on " + impl_->settings.host + ":" +
+                                 std::to_string(impl_->settings.port) + ": " + ec.message());
+    }
+    return acceptor.local_endpoint().port();
+}
+
+void Server::Start() {
+    auto& impl = *impl_;
+    impl.signals.async_wait([&impl](const beast::error_code& ec, int signal) {
+        if (ec) return;
+        spdlog::info("received signal {}, shutting down", signal);
+        std::call_once(impl.stop_once, [&] { impl.stop_requested.set_value(); });
+    });
+    asio::co_spawn(impl.acceptor.get_executor(), impl.Accept(), asio::detached);
+    for (std::size_t i = 0; i < impl.io_threads; ++i) {
+        impl.threads.emplace_back([&impl] { impl.ioc.run(); });
+    }
+}
+
+void Server::WaitForSignal() { impl_->stop_requested.get_future().wait(); }
+
+void Server::Stop() {
+    auto& impl = *impl_;
+    if (impl.stopped) return;
+    impl.stopped = true;
+    std::call_once(impl.stop_once, [&] { impl.stop_requested.set_value(); });
+
+    std::vector<std::shared_ptr<Connection>> open;
+    {
+        std::lock_guard lock(impl.mutex);
+        impl.stopping = true;
+        open.assign(impl.connections.begin(), impl.connections.end());
+    }
+    asio::post(impl.acceptor.get_executor(), [&impl] {
+        beast::error_code ignored;
+        impl.acceptor.close(ignored);
+        impl.signals.cancel(ignored);
+    });
+    // Idle connections are closed now; busy ones finish their request and then close.
+    for (auto& connection : open) {
+        asio::post(connection->stream.get_executor(), [connection] {
+            if (!connection->busy) connection->stream.close();
+        });
+    }
+    {
+        std::unique_lock lock(impl.mutex);
+        impl.drained.wait_for(lock, impl.settings.shutdown_grace,
+                              [&] { return impl.connections.empty(); });
+        if (!impl.connections.empty()) {
+            spdlog::warn("{} connections still open after the grace period; closing them",
+                         impl.connections.size());
+        }
+    }
+    impl.ioc.stop();
+    for (auto& thread : impl.threads) {
+        if (thread.joinable()) thread.join();
+    }
+    impl.app_pool.join();
+}
+
+std::size_t Server::OpenConnections() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->connections.size();
+}
+
+}  // namespace convene::transport

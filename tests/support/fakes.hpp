@@ -1,0 +1,40 @@
+#pragma once
+
+#include <atomic>
+#include <mutex>
+#include <random>
+
+#include "convene/util/clock.hpp"
+#include "convene/util/random.hpp"
+
+namespace convene::testing {
+
+/// A clock that moves only when told. Thread-safe.
+class FakeClock final : public util::Clock {
+public:
+    explicit FakeClock(util::Instant start = util::Instant{std::chrono::seconds{1'795'000'000}})
+        : now_(start.time_since_epoch().count()) {}
+    util::Instant Now() const override { return util::Instant{std::chrono::seconds{now_.load()}}; }
+    void Advance(std::chrono::seconds by) { now_ += by.count(); }
+    void Set(util::Instant at) { now_ = at.time_since_epoch().count(); }
+
+private:
+    std::atomic<long long> now_;
+};
+
+/// Deterministic randomness from a seed. Thread-safe.
+class FakeRandom final : public util::Random {
+public:
+    explicit FakeRandom(std::uint64_t seed = 42) : engine_(seed) {}
+    void Fill(void* out, std::size_t size) override {
+        std::lock_guard lock(mutex_);
+        auto* bytes = static_cast<unsigned char*>(out);
+        for (std::size_t i = 0; i < size; ++i) bytes[i] = static_cast<unsigned char>(engine_());
+    }
+
+private:
+    std::mutex mutex_;
+    std::mt19937_64 engine_;
+};
+
+}  // namespace convene::testing

@@ -1,0 +1,93 @@
+#include "convene/app/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace convene::app {
+namespace {
+
+Command Parse(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    return ParseCommandLine(args, [env](const std::string& name) -> std::optional<std::string> {
+        auto it = env.find(name);
+        if (it == env.end()) return std::nullopt;
+        return it->second;
+    });
+}
+
+Config Serve(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    auto command = Parse(std::move(args), std::move(env));
+    if (auto* error = std::get_if<UsageError>(&command)) ADD_FAILURE() << error->message;
+    auto* serve = std::get_if<ServeCommand>(&command);
+    return serve ? serve->config : Config{};
+}
+
+std::string Error(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    auto command = Parse(std::move(args), std::move(env));
+    auto* error = std::get_if<UsageError>(&command);
+    return error ? error->message : "";
+}
+
+TEST(Config, DefaultsMatchTheContract) {
+    const auto config = Serve({});
+    EXPECT_EQ(config.host, "127.0.0.1");
+    EXPECT_EQ(config.port, 8080);
+    EXPECT_EQ(config.db_path, "convene.db");
+    EXPECT_EQ(config.base_url, "");
+    EXPECT_EQ(config.max_body, 1024u * 1024u);
+}
+
+TEST(Config, ServeIsTheDefaultCommand) {
+    EXPECT_EQ(Serve({"serve", "--db", "x.db"}).db_path, "x.db");
+    EXPECT_EQ(Serve({"--db=y.db"}).db_path, "y.db");
+}
+
+TEST(Config, EnvironmentIsReadAndFlagsWin) {
+    const std::map<std::string, std::string> env = {{"CONVENE_LISTEN", "0.0.0.0:9000"},
+                                                    {"CONVENE_DB", "/var/lib/convene/c.db"},
+                                                    {"CONVENE_BASE_URL", "https://c.example/"},
+                                                    {"CONVENE_SMTP_URL", "smtp://mail:25"}};
+    auto config = Serve({}, env);
+    EXPECT_EQ(config.host, "0.0.0.0");
+    EXPECT_EQ(config.port, 9000);
+    EXPECT_EQ(config.db_path, "/var/lib/convene/c.db");
+    EXPECT_EQ(config.base_url, "https://c.example");
+    EXPECT_EQ(config.smtp_url, "smtp://mail:25");
+    config = Serve({"--listen", "127.0.0.1:7000"}, env);
+    EXPECT_EQ(config.port, 7000);
+    EXPECT_EQ(Serve({"--listen", "[::1]:7001"}).host, "::1");
+}
+
+TEST(Config, BadValuesGiveOneClearLine) {
+    EXPECT_NE(Error({"--listen", "nowhere"}).find("--listen"), std::string::npos);
+    EXPECT_NE(Error({"--listen", "1.2.3.4:70000"}).find("port"), std::string::npos);
+    EXPECT_NE(Error({"--base-url", "example.org"}).find("--base-url"), std::string::npos);
+    EXPECT_NE(Error({"--smtp-url", "http://x"}).find("--smtp-url"), std::string::npos);
+    EXPECT_NE(Error({"--threads", "0"}).find("--threads"), std::string::npos);
+    EXPECT_NE(Error({"--log-level", "loud"}).find("--log-level"), std::string::npos);
+    EXPECT_NE(Error({"--web-dir", "/no/such/folder"}).find("--web-dir"), std::string::npos);
+    EXPECT_NE(Error({"--max-body", "12x"}).find("--max-body"), std::string::npos);
+    EXPECT_NE(Error({}, {{"CONVENE_LISTEN", "x"}}).find("CONVENE_LISTEN"), std::string::npos);
+    EXPECT_NE(Error({"--bogus"}).find("unknown flag"), std::string::npos);
+    EXPECT_NE(Error({"frobnicate"}).find("unknown command"), std::string::npos);
+    EXPECT_NE(Error({"--db"}).find("needs a value"), std::string::npos);
+    for (const auto& message : {Error({"--listen", "x"}), Error({"--bogus"})}) {
+        EXPECT_EQ(message.find('\n'), std::string::npos);
+    }
+}
+
+TEST(Config, HelpAndVersion) {
+    EXPECT_TRUE(std::holds_alternative<HelpCommand>(Parse({"--help"})));
+    EXPECT_TRUE(std::holds_alternative<HelpCommand>(Parse({"serve", "-h"})));
+    EXPECT_TRUE(std::holds_alternative<VersionCommand>(Parse({"--version"})));
+    const auto help = HelpText();
+    for (const char* flag : {"serve", "--listen", "--db", "--base-url", "--smtp-url", "--web-dir",
+                             "CONVENE_DB", "--version"}) {
+        EXPECT_NE(help.find(flag), std::string::npos) << flag;
+    }
+    EXPECT_TRUE(VersionText().starts_with("convene "));
+    EXPECT_NE(VersionText().find("(schema "), std::string::npos);
+}
+
+}  // namespace
+}  // namespace convene::app

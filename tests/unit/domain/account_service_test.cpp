@@ -1,0 +1,158 @@
+#include "convene/domain/account_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include "convene/storage/migrator.hpp"
+#include "fakes.hpp"
+
+namespace convene::domain {
+namespace {
+
+using namespace std::chrono_literals;
+
+class AccountServiceTest : public ::testing::Test {
+protected:
+    AccountServiceTest()
+        : database({.path = ":memory:"}),
+          hasher(PasswordHasher::MinimumForTest()),
+          accounts(database, clock, random, hasher, AccountService::Settings{}) {
+        auto db = database.Acquire();
+        storage::Migrate(*db, storage::EmbeddedMigrations());
+    }
+
+    SignedIn SignUp(const std::string& email, const std::string& password = "correct horse") {
+        auto result = accounts.Signup({email, password, "Some One"});
+        EXPECT_TRUE(result) << (result ? "" : result.error().code);
+        return *result;
+    }
+
+    storage::Database database;
+    testing::FakeClock clock;
+    testing::FakeRandom random;
+    PasswordHasher hasher;
+    AccountService accounts;
+};
+
+TEST_F(AccountServiceTest, FirstAccountIsAdminAndLaterOnesAreMembers) {
+    EXPECT_EQ(SignUp("first@example.org").user.role, model::Role::kAdmin);
+    EXPECT_EQ(SignUp("second@example.org").user.role, model::Role::kMember);
+}
+
+TEST_F(AccountServiceTest, SignupStoresAnArgon2idHashNeverThePassword) {
+    const auto user = SignUp("a@example.org", "my secret pass").user;
+    EXPECT_TRUE(user.password_hash.starts_with("$argon2id$"));
+    EXPECT_EQ(user.password_hash.find("my secret pass"), std::string::npos);
+    EXPECT_EQ(user.default_session_days, 20);
+}
+
+TEST_F(AccountServiceTest, SignupValidatesEachField) {
+    EXPECT_EQ(accounts.Signup({"nope", "long enough", "N"}).error().code, "invalid_email");
+    EXPECT_EQ(accounts.Signup({"a@b.org", "short", "N"}).error().code, "invalid_password");
+    EXPECT_EQ(accounts.Signup({"a@b.org", "long enough", "  "}).error().code, "invalid_name");
+    EXPECT_EQ(accounts.Signup({"a@b.org", "long enough", std::string(101, 'n')}).error().code,
+              "invalid_name");
+    EXPECT_EQ(accounts.Signup({"a@b.org", "", "N"}).error().kind, ErrorKind::kInvalid);
+    // Nothing was created by the refused attempts.
+    EXPECT_TRUE(accounts.Signup({"a@b.org", "long enough", "N"}));
+}
+
+TEST_F(AccountServiceTest, EmailIsUniqueIgnoringCaseAndSpaces) {
+    SignUp("Ann@Example.org");
+    auto again = accounts.Signup({"  ann@example.ORG ", "another pass", "Ann"});
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().kind, ErrorKind::kConflict);
+    EXPECT_EQ(again.error().code, "email_taken");
+}
+
+TEST_F(AccountServiceTest, LoginChecksThePasswordAndStartsASession) {
+    SignUp("ann@example.org", "right password");
+    auto ok = accounts.Login({"ANN@example.org", "right password", "10.0.0.1"});
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(accounts.AuthenticateSession(ok->session_token)->email, "ann@example.org");
+
+    auto wrong = accounts.Login({"ann@example.org", "wrong password", "10.0.0.1"});
+    ASSERT_FALSE(wrong);
+    EXPECT_EQ(wrong.error().code, "invalid_credentials");
+    auto unknown = accounts.Login({"bob@example.org", "right password", "10.0.0.1"});
+    ASSERT_FALSE(unknown);
+    EXPECT_EQ(unknown.error().code, "invalid_credentials");  // no hint the account is missing
+}
+
+TEST_F(AccountServiceTest, RepeatedFailuresAreThrottledPerAccount) {
+    SignUp("ann@example.org", "right password");
+    for (int i = 0; i < 10; ++i) {
+        // Each from a different address: the per-account limit alone must bite.
+        auto result = accounts.Login({"ann@example.org", "wrong", "10.0.0." + std::to_string(i)});
+        ASSERT_EQ(result.error().code, "invalid_credentials") << i;
+    }
+    auto blocked = accounts.Login({"ann@example.org", "right password", "10.9.9.9"});
+    ASSERT_FALSE(blocked);
+    EXPECT_EQ(blocked.error().kind, ErrorKind::kRateLimited);
+    EXPECT_EQ(blocked.error().code, "too_many_attempts");
+    ASSERT_TRUE(blocked.error().retry_after);
+    clock.Advance(*blocked.error().retry_after);
+    EXPECT_TRUE(accounts.Login({"ann@example.org", "right password", "10.9.9.9"}));
+}
+
+TEST_F(AccountServiceTest, RepeatedFailuresAreThrottledPerClient) {
+    SignUp("ann@example.org", "right password");
+    for (int i = 0; i < 20; ++i) {
+        auto result = accounts.Login({"u" + std::to_string(i) + "@example.org", "x", "10.0.0.1"});
+        ASSERT_EQ(result.error().code, "invalid_credentials") << i;
+    }
+    EXPECT_EQ(accounts.Login({"ann@example.org", "right password", "10.0.0.1"}).error().code,
+              "too_many_attempts");
+    // Another client is not affected.
+    EXPECT_TRUE(accounts.Login({"ann@example.org", "right password", "10.0.0.2"}));
+}
+
+TEST_F(AccountServiceTest, SessionsSlideAndExpire) {
+    const auto token = SignUp("ann@example.org").session_token;
+    clock.Advance(std::chrono::days{29});
+    ASSERT_TRUE(accounts.AuthenticateSession(token));  // extends to 30 days from now
+    clock.Advance(std::chrono::days{29});
+    ASSERT_TRUE(accounts.AuthenticateSession(token));
+    clock.Advance(std::chrono::days{31});
+    EXPECT_FALSE(accounts.AuthenticateSession(token));
+    EXPECT_EQ(accounts.PurgeExpiredSessions(), 1);
+}
+
+TEST_F(AccountServiceTest, LogoutEndsTheSession) {
+    const auto token = SignUp("ann@example.org").session_token;
+    accounts.Logout(token);
+    EXPECT_FALSE(accounts.AuthenticateSession(token));
+    EXPECT_FALSE(accounts.AuthenticateSession("cvs_forged"));
+    EXPECT_FALSE(accounts.AuthenticateSession(""));
+}
+
+TEST_F(AccountServiceTest, ProfileUpdatesAreValidated) {
+    const auto id = SignUp("ann@example.org").user.id;
+    auto updated = accounts.UpdateProfile(id, {"Ann B", 45});
+    ASSERT_TRUE(updated);
+    EXPECT_EQ(updated->name, "Ann B");
+    EXPECT_EQ(updated->default_session_days, 45);
+    EXPECT_EQ(accounts.GetUser(id)->default_session_days, 45);
+    EXPECT_EQ(accounts.UpdateProfile(id, {std::nullopt, 0}).error().code,
+              "invalid_default_session_days");
+    EXPECT_EQ(accounts.UpdateProfile(id, {std::nullopt, 366}).error().code,
+              "invalid_default_session_days");
+    EXPECT_EQ(accounts.UpdateProfile(id, {"", std::nullopt}).error().code, "invalid_name");
+    EXPECT_EQ(accounts.GetUser(id)->default_session_days, 45);
+}
+
+TEST_F(AccountServiceTest, ApiTokensAuthenticateUntilRevoked) {
+    const auto id = SignUp("ann@example.org").user.id;
+    auto created = accounts.CreateToken(id, "deploy script");
+    ASSERT_TRUE(created);
+    EXPECT_TRUE(created->secret.starts_with("cvn_"));
+    EXPECT_EQ(accounts.AuthenticateToken(created->secret)->id, id);
+    ASSERT_EQ(accounts.ListTokens(id).size(), 1u);
+    EXPECT_TRUE(accounts.ListTokens(id)[0].last_used_at);
+    EXPECT_FALSE(accounts.RevokeToken("someone-else", created->token.id));
+    EXPECT_TRUE(accounts.RevokeToken(id, created->token.id));
+    EXPECT_FALSE(accounts.AuthenticateToken(created->secret));
+    EXPECT_EQ(accounts.RevokeToken(id, created->token.id).error().code, "token_not_found");
+}
+
+}  // namespace
+}  // namespace convene::domain

@@ -1,0 +1,130 @@
+// The router's own behaviour: matching, error shape, limits, failures. No sockets.
+#include "convene/http/json.hpp"
+#include "router_fixture.hpp"
+
+namespace convene::http {
+namespace {
+
+using testing::RouterFixture;
+
+std::vector<Route> TestRoutes() {
+    return {
+        {Method::kGet, "/api/test/boom",
+         [](Call&) -> Response { throw std::runtime_error("secret internal detail"); },
+         {.auth = Auth::kNone}},
+        {Method::kGet, "/api/test/echo/{id}",
+         [](Call& call) { return JsonResponse(200, {{"id", call.Param("id")}}); },
+         {.auth = Auth::kNone}},
+        {Method::kPost, "/api/test/tiny", [](Call&) { return NoContent(); },
+         {.auth = Auth::kNone, .max_body = 10}},
+    };
+}
+
+class RouterTest : public RouterFixture {
+protected:
+    RouterTest() : RouterFixture(TestRoutes()) {}
+};
+
+void ExpectErrorShape(const Response& response, int status, const std::string& code) {
+    EXPECT_EQ(response.status, status);
+    EXPECT_EQ(response.Header("Content-Type"), "application/json; charset=utf-8");
+    auto body = nlohmann::json::parse(response.body);
+    ASSERT_TRUE(body.contains("error")) << response.body;
+    EXPECT_EQ(body["error"]["code"], code);
+    EXPECT_TRUE(body["error"]["message"].is_string());
+    EXPECT_FALSE(body["error"]["message"].get<std::string>().empty());
+}
+
+TEST_F(RouterTest, UnknownApiRouteIs404InTheContractShape) {
+    ExpectErrorShape(Send(Method::kGet, "/api/nothing/here"), 404, "not_found");
+    ExpectErrorShape(Send(Method::kPost, "/api/nothing"), 404, "not_found");
+}
+
+TEST_F(RouterTest, WrongMethodIs405WithAllow) {
+    auto response = Send(Method::kDelete, "/api/me");
+    ExpectErrorShape(response, 405, "method_not_allowed");
+    EXPECT_EQ(response.Header("Allow"), "GET, PATCH");
+}
+
+TEST_F(RouterTest, MalformedBodiesAre400) {
+    const auto cookie = SignUp("ann@example.org");
+    ExpectErrorShape(Send(Method::kPatch, "/api/me", "{not json", AsBrowser(cookie)), 400,
+                     "malformed_json");
+    ExpectErrorShape(Send(Method::kPatch, "/api/me", "[1,2]", AsBrowser(cookie)), 400,
+                     "malformed_request");
+    ExpectErrorShape(Send(Method::kPost, "/api/auth/login", "\"text\""), 400, "malformed_request");
+}
+
+TEST_F(RouterTest, ExceptionInAHandlerIsALogged500WithoutInternals) {
+    auto response = Send(Method::kGet, "/api/test/boom");
+    ExpectErrorShape(response, 500, "internal");
+    EXPECT_EQ(response.body.find("secret"), std::string::npos);
+    const auto id = Body(response)["error"]["request_id"].get<std::string>();
+    EXPECT_FALSE(id.empty());
+    EXPECT_EQ(response.Header("X-Request-Id"), id);
+}
+
+TEST_F(RouterTest, PathCapturesAreDecoded) {
+    EXPECT_EQ(Body(Send(Method::kGet, "/api/test/echo/a%20b"))["id"], "a b");
+    ExpectErrorShape(Send(Method::kGet, "/api/test/echo/bad%zz"), 404, "not_found");
+    ExpectErrorShape(Send(Method::kGet, "/api/test/echo/"), 404, "not_found");
+}
+
+TEST_F(RouterTest, BodyOverTheRouteCapIs413) {
+    EXPECT_EQ(Send(Method::kPost, "/api/test/tiny", "0123456789").status, 204);
+    ExpectErrorShape(Send(Method::kPost, "/api/test/tiny", "01234567890"), 413,
+                     "payload_too_large");
+    EXPECT_EQ(router.BodyLimit(Method::kPost, "/api/test/tiny?x=1"), 10u);
+    EXPECT_EQ(router.BodyLimit(Method::kPost, "/api/unknown"), kDefaultMaxBody);
+}
+
+TEST_F(RouterTest, EveryResponseCarriesARequestId) {
+    EXPECT_TRUE(Send(Method::kGet, "/healthz").Header("X-Request-Id"));
+    EXPECT_TRUE(Send(Method::kGet, "/api/none").Header("X-Request-Id"));
+    EXPECT_TRUE(Send(Method::kGet, "/").Header("X-Request-Id"));
+}
+
+TEST_F(RouterTest, HealthzAnswersOk) {
+    auto response = Send(Method::kGet, "/healthz");
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(Body(response)["status"], "ok");
+}
+
+TEST_F(RouterTest, ApiAnswersAreNotCached) {
+    EXPECT_EQ(Send(Method::kGet, "/api/test/echo/x").Header("Cache-Control"), "no-store");
+}
+
+TEST_F(RouterTest, RateLimitedBucketAnswers429WithRetryAfter) {
+    const std::string body = R"({"email":"x@example.org","password":"wrong"})";
+    int limited_at = -1;
+    for (int i = 0; i < 40 && limited_at < 0; ++i) {
+        // A different account each time, so that only the route's per-client bucket can bite.
+        auto response = Send(Method::kPost, "/api/auth/signup",
+                             nlohmann::json{{"email", "u" + std::to_string(i) + "@example.org"},
+                                            {"password", "long enough"},
+                                            {"name", "U"}}
+                                 .dump(),
+                             {}, "198.51.100.7");
+        if (response.status == 429) {
+            limited_at = i;
+            ExpectErrorShape(response, 429, "rate_limited");
+            EXPECT_TRUE(response.Header("Retry-After"));
+        }
+    }
+    EXPECT_EQ(limited_at, 30);
+    // Another client is unaffected.
+    EXPECT_EQ(Send(Method::kPost, "/api/auth/login", body, {}, "198.51.100.8").status, 401);
+}
+
+TEST(RouterOrigin, OriginOfNormalisesUrls) {
+    EXPECT_EQ(OriginOf("http://Example.org:80/path?q"), "http://example.org");
+    EXPECT_EQ(OriginOf("https://example.org:443"), "https://example.org");
+    EXPECT_EQ(OriginOf("https://example.org:8443/x"), "https://example.org:8443");
+    EXPECT_EQ(OriginOf("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+    EXPECT_EQ(OriginOf("ftp://example.org"), "");
+    EXPECT_EQ(OriginOf("example.org"), "");
+    EXPECT_EQ(OriginOf("http://user@evil.org"), "");
+}
+
+}  // namespace
+}  // namespace convene::http

@@ -1,0 +1,42 @@
+#include "convene/util/time.hpp"
+
+#include <gtest/gtest.h>
+
+namespace convene::util {
+namespace {
+
+using std::chrono::seconds;
+
+TEST(Rfc3339, FormatsUtcWithSecondsAndZ) {
+    EXPECT_EQ(FormatRfc3339(Instant{seconds{0}}), "1970-01-01T00:00:00Z");
+    EXPECT_EQ(FormatRfc3339(Instant{seconds{1'795'341'600}}), "2026-11-22T10:00:00Z");
+}
+
+TEST(Rfc3339, ParsesZuluAndOffsets) {
+    EXPECT_EQ(ParseRfc3339("2026-11-22T10:00:00Z"), Instant{seconds{1'795'341'600}});
+    EXPECT_EQ(ParseRfc3339("2026-11-22T11:00:00+01:00"), Instant{seconds{1'795'341'600}});
+    EXPECT_EQ(ParseRfc3339("2026-11-22T05:30:00-04:30"), Instant{seconds{1'795'341'600}});
+    EXPECT_EQ(ParseRfc3339("2026-11-22T10:00:00.999Z"), Instant{seconds{1'795'341'600}});
+}
+
+TEST(Rfc3339, RoundTrips) {
+    const Instant t{seconds{1'900'000'123}};
+    EXPECT_EQ(ParseRfc3339(FormatRfc3339(t)), t);
+}
+
+TEST(Rfc3339, RejectsAnythingElse) {
+    for (const char* bad : {"", "2026-11-22", "2026-11-22T10:00:00", "2026-11-22 10:00:00Z",
+                            "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-11-22T24:00:00Z",
+                            "2026-11-22T10:60:00Z", "2026-11-22T10:00:00+25:00",
+                            "2026-11-22T10:00:00Zjunk", "2026-11-22T10:00:00.Z", "tomorrow",
+                            "+2026-11-22T10:00:00Z"}) {
+        EXPECT_FALSE(ParseRfc3339(bad).has_value()) << bad;
+    }
+}
+
+TEST(HttpDate, FormatsImfFixdate) {
+    EXPECT_EQ(FormatHttpDate(Instant{seconds{1'795'341'600}}), "Sun, 22 Nov 2026 10:00:00 GMT");
+}
+
+}  // namespace
+}  // namespace convene::util
