@@ -25,24 +25,14 @@ constexpr std::string_view kSelectApiTokensByUser =
 constexpr std::string_view kDeleteApiToken =
     "DELETE FROM api_tokens WHERE user_id = ? AND id = ?";
 
-std::int64_t Seconds(util::Instant instant) {
-    return static_cast<std::int64_t>(instant.time_since_epoch().count());
-}
-
-util::Instant FromSeconds(std::int64_t seconds) {
-    return util::Instant{std::chrono::seconds{seconds}};
-}
-
 model::ApiToken ReadApiToken(const Statement& row) {
-    model::ApiToken token{
+    return model::ApiToken{
         .id = row.Text(0),
         .user_id = row.Text(1),
         .name = row.Text(2),
-        .created_at = FromSeconds(row.Int(3)),
-        .last_used_at = std::nullopt,
+        .created_at = row.Time(3),
+        .last_used_at = row.OptionalTime(4),
     };
-    if (auto used = row.OptionalInt(4)) token.last_used_at = FromSeconds(*used);
-    return token;
 }
 
 }  // namespace
@@ -50,22 +40,22 @@ model::ApiToken ReadApiToken(const Statement& row) {
 void CredentialRepository::InsertLoginSession(Connection& db,
                                               const model::LoginSession& session) {
     db.Prepare(kInsertLoginSession)
-        .BindAll(session.token_hash, session.user_id, Seconds(session.created_at),
-                 Seconds(session.expires_at), Seconds(session.last_seen_at))
+        .BindAll(session.token_hash, session.user_id, session.created_at,
+                 session.expires_at, session.last_seen_at)
         .Run();
 }
 
 std::optional<model::LoginSession> CredentialRepository::FindLoginSession(
     Connection& db, std::string_view token_hash, util::Instant now) {
     auto& stmt = db.Prepare(kSelectLoginSession);
-    stmt.BindAll(token_hash, Seconds(now));
+    stmt.BindAll(token_hash, now);
     if (!stmt.Step()) return std::nullopt;
     model::LoginSession session{
         .token_hash = stmt.Text(0),
         .user_id = stmt.Text(1),
-        .created_at = FromSeconds(stmt.Int(2)),
-        .expires_at = FromSeconds(stmt.Int(3)),
-        .last_seen_at = FromSeconds(stmt.Int(4)),
+        .created_at = stmt.Time(2),
+        .expires_at = stmt.Time(3),
+        .last_seen_at = stmt.Time(4),
     };
     stmt.Reset();
     return session;
@@ -73,7 +63,7 @@ std::optional<model::LoginSession> CredentialRepository::FindLoginSession(
 
 void CredentialRepository::TouchLoginSession(Connection& db, std::string_view token_hash,
                                              util::Instant now, util::Instant expires_at) {
-    db.Prepare(kTouchLoginSession).BindAll(Seconds(now), Seconds(expires_at), token_hash).Run();
+    db.Prepare(kTouchLoginSession).BindAll(now, expires_at, token_hash).Run();
 }
 
 void CredentialRepository::DeleteLoginSession(Connection& db, std::string_view token_hash) {
@@ -81,13 +71,13 @@ void CredentialRepository::DeleteLoginSession(Connection& db, std::string_view t
 }
 
 int CredentialRepository::DeleteExpiredLoginSessions(Connection& db, util::Instant now) {
-    return db.Prepare(kDeleteExpiredLoginSessions).BindAll(Seconds(now)).Run();
+    return db.Prepare(kDeleteExpiredLoginSessions).BindAll(now).Run();
 }
 
 void CredentialRepository::InsertApiToken(Connection& db, const model::ApiToken& token,
                                           std::string_view token_hash) {
     db.Prepare(kInsertApiToken)
-        .BindAll(token.id, token.user_id, token.name, token_hash, Seconds(token.created_at))
+        .BindAll(token.id, token.user_id, token.name, token_hash, token.created_at)
         .Run();
 }
 
@@ -102,7 +92,7 @@ std::optional<model::ApiToken> CredentialRepository::FindApiTokenByHash(
 }
 
 void CredentialRepository::TouchApiToken(Connection& db, std::string_view id, util::Instant now) {
-    db.Prepare(kTouchApiToken).BindAll(Seconds(now), id).Run();
+    db.Prepare(kTouchApiToken).BindAll(now, id).Run();
 }
 
 std::vector<model::ApiToken> CredentialRepository::ListApiTokens(Connection& db,

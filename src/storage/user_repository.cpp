@@ -24,7 +24,7 @@ model::User ReadUser(const Statement& row) {
         .password_hash = row.Text(3),
         .role = row.Text(4) == "admin" ? model::Role::kAdmin : model::Role::kMember,
         .default_session_days = static_cast<int>(row.Int(5)),
-        .created_at = util::Instant{std::chrono::seconds{row.Int(6)}},
+        .created_at = row.Time(6),
     };
 }
 
@@ -42,8 +42,7 @@ std::optional<model::User> FindOne(Connection& db, std::string_view sql, std::st
 void UserRepository::Insert(Connection& db, const model::User& user) {
     db.Prepare(kInsertUser)
         .BindAll(user.id, user.email, user.name, user.password_hash, model::RoleName(user.role),
-                 user.default_session_days,
-                 static_cast<std::int64_t>(user.created_at.time_since_epoch().count()))
+                 user.default_session_days, user.created_at)
         .Run();
 }
 

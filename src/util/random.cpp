@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <array>
+#include <span>
 #include <stdexcept>
 
 namespace convene::util {
@@ -12,6 +13,23 @@ constexpr std::string_view kBase32 = "abcdefghijklmnopqrstuvwxyz234567";
 constexpr std::string_view kBase64Url =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr std::string_view kHex = "0123456789abcdef";
+
+/// Appends `raw` to `out` in `bits`-bit groups from `alphabet` (2^bits letters), no padding.
+void EncodeBits(std::span<const unsigned char> raw, int bits, std::string_view alphabet,
+                std::string& out) {
+    const unsigned mask = (1u << bits) - 1;
+    unsigned buffer = 0;
+    int pending = 0;
+    for (unsigned char c : raw) {
+        buffer = (buffer << 8) | c;
+        pending += 8;
+        while (pending >= bits) {
+            pending -= bits;
+            out.push_back(alphabet[(buffer >> pending) & mask]);
+        }
+    }
+    if (pending > 0) out.push_back(alphabet[(buffer << (bits - pending)) & mask]);
+}
 
 }  // namespace
 
@@ -42,17 +60,7 @@ std::string Random::Id() {
     std::array<unsigned char, 16> raw{};
     Fill(raw.data(), raw.size());
     std::string out;
-    unsigned buffer = 0;
-    int bits = 0;
-    for (unsigned char c : raw) {
-        buffer = (buffer << 8) | c;
-        bits += 8;
-        while (bits >= 5) {
-            bits -= 5;
-            out.push_back(kBase32[(buffer >> bits) & 0x1f]);
-        }
-    }
-    if (bits > 0) out.push_back(kBase32[(buffer << (5 - bits)) & 0x1f]);
+    EncodeBits(raw, 5, kBase32, out);
     return out;
 }
 
@@ -60,17 +68,7 @@ std::string Random::Token(std::string_view prefix) {
     std::array<unsigned char, 32> raw{};
     Fill(raw.data(), raw.size());
     std::string out(prefix);
-    unsigned buffer = 0;
-    int bits = 0;
-    for (unsigned char c : raw) {
-        buffer = (buffer << 8) | c;
-        bits += 8;
-        while (bits >= 6) {
-            bits -= 6;
-            out.push_back(kBase64Url[(buffer >> bits) & 0x3f]);
-        }
-    }
-    if (bits > 0) out.push_back(kBase64Url[(buffer << (6 - bits)) & 0x3f]);
+    EncodeBits(raw, 6, kBase64Url, out);
     return out;
 }
 

@@ -142,17 +142,11 @@ TEST(Binary, ADatabaseFromANewerConveneIsRefusedAndLeftUntouched) {
         storage::Connection db(path, 1000ms);
         db.Execute("PRAGMA journal_mode = DELETE; PRAGMA user_version = 999");
     }
-    auto read = [&] {
-        std::ifstream in(path, std::ios::binary);
-        std::ostringstream bytes;
-        bytes << in.rdbuf();
-        return bytes.str();
-    };
-    const auto before = read();
+    const auto before = testing::ReadFile(path);
     Child child({"--db", path, "--listen", "127.0.0.1:0"});
     EXPECT_EQ(child.Wait(10s), 1);
     EXPECT_NE(child.Output().find("newer"), std::string::npos) << child.Output();
-    EXPECT_EQ(read(), before);
+    EXPECT_EQ(testing::ReadFile(path), before);
     EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
 }
 

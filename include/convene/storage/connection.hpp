@@ -9,6 +9,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "convene/util/clock.hpp"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
@@ -47,6 +49,10 @@ public:
     }
     Statement& Bind(int index, std::int64_t value);
     Statement& Bind(int index, int value) { return Bind(index, static_cast<std::int64_t>(value)); }
+    /// Instants are stored as Unix seconds.
+    Statement& Bind(int index, util::Instant value) {
+        return Bind(index, static_cast<std::int64_t>(value.time_since_epoch().count()));
+    }
     Statement& BindNull(int index);
     template <typename T>
     Statement& Bind(int index, const std::optional<T>& value) {
@@ -70,6 +76,11 @@ public:
     std::int64_t Int(int column) const;
     std::optional<std::int64_t> OptionalInt(int column) const;
     bool IsNull(int column) const;
+    util::Instant Time(int column) const { return util::Instant{std::chrono::seconds{Int(column)}}; }
+    std::optional<util::Instant> OptionalTime(int column) const {
+        if (IsNull(column)) return std::nullopt;
+        return Time(column);
+    }
 
     void Reset();
 

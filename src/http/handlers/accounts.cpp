@@ -25,32 +25,43 @@ Response Error(const Call& call, const domain::AppError& error) {
     return ErrorResponse(error, call.request.request_id);
 }
 
+struct Credentials {
+    Json body;
+    std::string email;
+    std::string password;
+};
+
+/// The body with its `email` and `password` fields, shared by sign-up and sign-in.
+Result<Credentials> ReadCredentials(const Request& request) {
+    auto body = ParseObject(request);
+    if (!body) return body.error();
+    auto email = RequiredString(*body, "email", "invalid_email");
+    if (!email) return email.error();
+    auto password = RequiredString(*body, "password", "invalid_password");
+    if (!password) return password.error();
+    return Credentials{std::move(*body), std::move(*email), std::move(*password)};
+}
+
 }  // namespace
 
 Response Signup(Call& call) {
-    auto body = ParseObject(call.request);
-    if (!body) return Error(call, body.error());
-    auto email = RequiredString(*body, "email", "invalid_email");
-    if (!email) return Error(call, email.error());
-    auto password = RequiredString(*body, "password", "invalid_password");
-    if (!password) return Error(call, password.error());
-    auto name = RequiredString(*body, "name", "invalid_name");
+    auto credentials = ReadCredentials(call.request);
+    if (!credentials) return Error(call, credentials.error());
+    auto name = RequiredString(credentials->body, "name", "invalid_name");
     if (!name) return Error(call, name.error());
 
-    auto signed_in = call.services.accounts.Signup({*email, *password, *name});
+    auto signed_in =
+        call.services.accounts.Signup({credentials->email, credentials->password, *name});
     if (!signed_in) return Error(call, signed_in.error());
     return SignedInResponse(call, 201, *signed_in);
 }
 
 Response Login(Call& call) {
-    auto body = ParseObject(call.request);
-    if (!body) return Error(call, body.error());
-    auto email = RequiredString(*body, "email", "invalid_email");
-    if (!email) return Error(call, email.error());
-    auto password = RequiredString(*body, "password", "invalid_password");
-    if (!password) return Error(call, password.error());
+    auto credentials = ReadCredentials(call.request);
+    if (!credentials) return Error(call, credentials.error());
 
-    auto signed_in = call.services.accounts.Login({*email, *password, call.request.client});
+    auto signed_in = call.services.accounts.Login(
+        {credentials->email, credentials->password, call.request.client});
     if (!signed_in) return Error(call, signed_in.error());
     return SignedInResponse(call, 200, *signed_in);
 }

@@ -87,15 +87,9 @@ TEST(Migrator, PeekReadsTheLevelWithoutChangingTheFile) {
         Connection db(path, 1000ms);
         db.Execute("PRAGMA journal_mode = DELETE; PRAGMA user_version = 99");
     }
-    auto read = [&] {
-        std::ifstream in(path, std::ios::binary);
-        std::ostringstream bytes;
-        bytes << in.rdbuf();
-        return bytes.str();
-    };
-    const auto before = read();
+    const auto before = testing::ReadFile(path);
     EXPECT_EQ(PeekSchemaVersion(path), 99);
-    EXPECT_EQ(read(), before);
+    EXPECT_EQ(testing::ReadFile(path), before);
 }
 
 }  // namespace
