@@ -24,6 +24,7 @@
 #include "convene/domain/error.hpp"
 #include "convene/http/error_response.hpp"
 #include "convene/http/router.hpp"
+#include "convene/util/time.hpp"
 
 namespace convene::transport {
 namespace {
@@ -58,6 +59,7 @@ bhttp::response<bhttp::string_body> ToMessage(http::Response&& response, unsigne
     bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status),
                                                 version};
     message.set(bhttp::field::server, "convene");
+    message.set(bhttp::field::date, util::FormatHttpDate(util::SystemClock{}.Now()));
     for (auto& [name, value] : response.headers) message.insert(name, value);
     message.keep_alive(keep_alive);
     const auto size = response.body.size();

@@ -1,6 +1,8 @@
 // The real server on 127.0.0.1:0 over real sockets.
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "http_client.hpp"
 #include "test_server.hpp"
 
@@ -22,6 +24,8 @@ TEST(Server, HealthzOverARealSocket) {
     auto response = client.Get("/healthz");
     EXPECT_EQ(response.status, 200);
     EXPECT_EQ(response.Json()["status"], "ok");
+    EXPECT_TRUE(std::regex_match(response.Header("date").value_or(""),
+                                 std::regex(R"(\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT)")));
 }
 
 TEST(Server, SignupThenMeWithTheCookieOnOneKeepAliveConnection) {
