@@ -9,9 +9,15 @@ scripts/install-deps.sh test
 scripts/check-layers.sh
 
 jobs=$(nproc)
+
+# 1. Every test under AddressSanitizer + UndefinedBehaviorSanitizer.
+cmake --preset asan >/dev/null
+cmake --build build-asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan --output-on-failure -j "$jobs" --timeout 300
+
+# 2. The warnings-as-errors build, whose summary closes the output.
 cmake --preset ci >/dev/null
 cmake --build build-ci -j "$jobs"
-
-echo "build done in $(( $(date +%s) - started )) s"
-cd build-ci
-ctest --output-on-failure -j "$jobs" --timeout 300
+echo "builds and sanitizer run done in $(( $(date +%s) - started )) s"
+ctest --test-dir build-ci --output-on-failure -j "$jobs" --timeout 300

@@ -118,6 +118,13 @@ std::uint16_t App::Start() {
                          p.base_url);
         }
     }
+    const bool loopback = p.config.host == "127.0.0.1" || p.config.host == "::1" ||
+                          p.config.host == "localhost";
+    if (!loopback && p.base_url.starts_with("http://")) {
+        spdlog::warn("base URL {} is plain http on a non-loopback address: sign-in cookies "
+                     "cannot be marked Secure; put Convene behind https",
+                     p.base_url);
+    }
     p.router->SetBaseUrl(p.base_url);
     p.server->Start();
     return port;
