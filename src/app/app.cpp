@@ -5,8 +5,11 @@
 #include <iostream>
 
 #include "convene/domain/account_service.hpp"
+#include "convene/domain/join_service.hpp"
+#include "convene/domain/session_service.hpp"
 #include "convene/domain/password_hasher.hpp"
 #include "convene/http/router.hpp"
+#include "convene/jobs/scheduler.hpp"
 #include "convene/http/routes.hpp"
 #include "convene/http/static_files.hpp"
 #include "convene/storage/database.hpp"
@@ -56,6 +59,9 @@ struct App::Parts {
     std::unique_ptr<storage::Database> database;
     std::unique_ptr<domain::PasswordHasher> hasher;
     std::unique_ptr<domain::AccountService> accounts;
+    std::unique_ptr<domain::SessionService> sessions;
+    std::unique_ptr<domain::JoinService> joins;
+    std::unique_ptr<jobs::Scheduler> scheduler;
     std::unique_ptr<http::Services> services;
     std::unique_ptr<http::StaticFiles> static_files;
     std::unique_ptr<http::Router> router;
@@ -63,6 +69,33 @@ struct App::Parts {
     std::string base_url;
     bool stopped = false;
 };
+
+namespace {
+
+/// Everything that runs on a timer. Each job's state is in the database.
+std::vector<jobs::Job> MakeJobs(App::Parts& p) {
+    return {
+        {"auto-close",
+         [&p](util::Instant now) {
+             for (const auto& session : p.sessions->CloseExpired(now)) {
+                 spdlog::info("session {} closed at its end date", session.id);
+             }
+             return p.sessions->NextEndDate();
+         }},
+        {"housekeeping",
+         [&p](util::Instant now) -> std::optional<util::Instant> {
+             if (const int n = p.sessions->PurgeTrash(now); n > 0) {
+                 spdlog::info("purged {} sessions from the trash", n);
+             }
+             if (const int n = p.accounts->PurgeExpiredSessions(); n > 0) {
+                 spdlog::info("purged {} expired sign-in sessions", n);
+             }
+             return now + std::chrono::hours{1};
+         }},
+    };
+}
+
+}  // namespace
 
 App::App(Config config) : App(std::move(config), Overrides{}) {}
 
@@ -81,11 +114,20 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
     p.accounts = std::make_unique<domain::AccountService>(*p.database, *p.clock, *p.random,
                                                           *p.hasher,
                                                           domain::AccountService::Settings{});
-    if (const int purged = p.accounts->PurgeExpiredSessions(); purged > 0) {
-        spdlog::info("purged {} expired sign-in sessions", purged);
-    }
+    // The scheduler is built after the service it drives; until then there is nothing to wake.
+    p.sessions = std::make_unique<domain::SessionService>(
+        *p.database, *p.clock, *p.random,
+        [parts = parts_.get()] {
+            if (parts->scheduler) parts->scheduler->Wake();
+        },
+        domain::SessionService::Settings{});
+    p.joins = std::make_unique<domain::JoinService>(*p.database, *p.clock, *p.random,
+                                                    util::Throttle::Settings{});
+    p.scheduler = std::make_unique<jobs::Scheduler>(*p.clock, MakeJobs(p));
     p.services = std::make_unique<http::Services>(http::Services{
         .accounts = *p.accounts,
+        .sessions = *p.sessions,
+        .joins = *p.joins,
         .ready = [db = p.database.get()] { return db->Ping(); },
     });
     p.static_files = MakeStaticFiles(p.config);
@@ -126,6 +168,7 @@ std::uint16_t App::Start() {
                      p.base_url);
     }
     p.router->SetBaseUrl(p.base_url);
+    p.scheduler->Start();
     p.server->Start();
     return port;
 }
@@ -137,6 +180,7 @@ void App::Stop() {
     if (p.stopped) return;
     p.stopped = true;
     p.server->Stop();
+    p.scheduler->Stop();
     try {
         p.database->Checkpoint();
     } catch (const std::exception& e) {

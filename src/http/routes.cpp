@@ -12,6 +12,9 @@ std::vector<RateBucket> RateBuckets() {
         // useless for password spraying (failed sign-ins are also throttled per account).
         {"auth", {.burst = 30, .window = 60s}},
         {"tokens", {.burst = 20, .window = 60s}},
+        // Joins per client address. Wrong codes have their own, stricter throttle in the
+        // JoinService; this only caps the raw rate (a whole room may share one address).
+        {"join", {.burst = 600, .window = 60s}},
     };
 }
 
@@ -37,6 +40,22 @@ std::vector<Route> ApiRoutes() {
                                                     .max_body = 16 * 1024}},
         {Method::kGet,    "/api/tokens",           h::ListTokens,   kUser},
         {Method::kDelete, "/api/tokens/{id}",      h::DeleteToken,  kUser},
+
+        {Method::kPost,   "/api/sessions",                  h::CreateSession,    kUserSmall},
+        {Method::kGet,    "/api/sessions",                  h::ListSessions,     kUser},
+        {Method::kGet,    "/api/sessions/{id}",             h::GetSession,       kUser},
+        {Method::kPatch,  "/api/sessions/{id}",             h::PatchSession,     kUserSmall},
+        {Method::kDelete, "/api/sessions/{id}",             h::DeleteSession,    kUser},
+        {Method::kPost,   "/api/sessions/{id}/close",       h::CloseSession,     kUserSmall},
+        {Method::kPost,   "/api/sessions/{id}/open",        h::OpenSession,      kUserSmall},
+        {Method::kPost,   "/api/sessions/{id}/code",        h::RegenerateCode,   kUserSmall},
+        {Method::kPost,   "/api/sessions/{id}/duplicate",   h::DuplicateSession, kUserSmall},
+        {Method::kGet,    "/api/sessions/{id}/audit",       h::GetAudit,         kUser},
+        {Method::kGet,    "/api/trash",                     h::ListTrash,        kUser},
+        {Method::kPost,   "/api/trash/{id}/restore",        h::RestoreSession,   kUserSmall},
+
+        {Method::kPost,   "/api/join",                      h::Join,
+                          {.auth = Auth::kNone, .rate_bucket = "join", .max_body = 4 * 1024}},
     };
 }
 

@@ -22,7 +22,12 @@ protected:
         : database({.path = ":memory:"}),
           hasher(domain::PasswordHasher::MinimumForTest()),
           accounts(database, clock, random, hasher, domain::AccountService::Settings{}),
-          services{.accounts = accounts, .ready = [this] { return database.Ping(); }},
+          sessions(database, clock, random, [] {}, domain::SessionService::Settings{}),
+          joins(database, clock, random, util::Throttle::Settings{}),
+          services{.accounts = accounts,
+                   .sessions = sessions,
+                   .joins = joins,
+                   .ready = [this] { return database.Ping(); }},
           router(WithExtra(std::move(extra)), http::RateBuckets(), services, clock, random,
                  {.base_url = std::move(base_url)}, static_files) {
         auto db = database.Acquire();
@@ -73,6 +78,8 @@ protected:
     FakeRandom random;
     domain::PasswordHasher hasher;
     domain::AccountService accounts;
+    domain::SessionService sessions;
+    domain::JoinService joins;
     http::Services services;
     http::StaticFiles static_files;
     http::Router router;

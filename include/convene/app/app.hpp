@@ -42,8 +42,9 @@ public:
 
     const std::string& BaseUrl() const;
 
-private:
     struct Parts;
+
+private:
     std::unique_ptr<Parts> parts_;
 };
 

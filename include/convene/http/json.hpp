@@ -7,6 +7,7 @@
 
 #include "convene/domain/error.hpp"
 #include "convene/http/request.hpp"
+#include "convene/util/clock.hpp"
 
 namespace convene::http {
 
@@ -30,5 +31,9 @@ Result<std::optional<std::string>> OptionalString(const Json& object, std::strin
 /// An integral number (`3`, not `3.5` or `"3"`) within [min, max].
 Result<std::optional<int>> OptionalInt(const Json& object, std::string_view field,
                                        std::string_view code, int min, int max);
+
+/// An RFC 3339 date-time string.
+Result<std::optional<util::Instant>> OptionalInstant(const Json& object, std::string_view field,
+                                                     std::string_view code);
 
 }  // namespace convene::http

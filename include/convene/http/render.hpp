@@ -1,6 +1,7 @@
 #pragma once
 
 #include "convene/http/json.hpp"
+#include "convene/model/session.hpp"
 #include "convene/model/user.hpp"
 
 namespace convene::http {
@@ -9,5 +10,15 @@ namespace convene::http {
 Json RenderUser(const model::User& user);
 /// `{id, name, created_at, last_used_at}` (never the secret).
 Json RenderApiToken(const model::ApiToken& token);
+
+/// The session as its owner and co-facilitators see it (contract: Sessions).
+Json RenderSession(const model::Session& session, model::SessionRole role,
+                   std::string_view base_url);
+/// What a participant may know: `{id, title, status, ends_at}`.
+Json RenderPublicSession(const model::Session& session);
+/// `{id, action, actor_id, at, detail}`.
+Json RenderAuditEntry(const model::AuditEntry& entry);
+/// `<base-url>/j/<token>`.
+std::string JoinUrl(std::string_view base_url, const model::Session& session);
 
 }  // namespace convene::http

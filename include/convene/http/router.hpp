@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "convene/domain/account_service.hpp"
+#include "convene/domain/join_service.hpp"
+#include "convene/domain/session_service.hpp"
 #include "convene/http/request.hpp"
 #include "convene/http/static_files.hpp"
 #include "convene/model/user.hpp"
@@ -48,6 +50,8 @@ struct Principal {
 /// The collaborators handlers may call. Owned by App.
 struct Services {
     domain::AccountService& accounts;
+    domain::SessionService& sessions;
+    domain::JoinService& joins;
     /// True when the server can serve (database reachable). Used by /healthz.
     std::function<bool()> ready;
 };

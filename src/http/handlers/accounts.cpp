@@ -21,10 +21,6 @@ Response SignedInResponse(const Call& call, int status, const domain::SignedIn& 
     return response;
 }
 
-Response Error(const Call& call, const domain::AppError& error) {
-    return ErrorResponse(error, call.request.request_id);
-}
-
 struct Credentials {
     Json body;
     std::string email;

@@ -2,9 +2,15 @@
 
 // Handler functions, one file per resource. Each parses, calls one service method, renders.
 
+#include "convene/http/error_response.hpp"
 #include "convene/http/router.hpp"
 
 namespace convene::http::handlers {
+
+/// The contract-shaped error answer for this call.
+inline Response Error(const Call& call, const domain::AppError& error) {
+    return ErrorResponse(error, call.request.request_id);
+}
 
 // health.cpp
 Response Healthz(Call& call);
@@ -18,5 +24,22 @@ Response PatchMe(Call& call);
 Response CreateToken(Call& call);
 Response ListTokens(Call& call);
 Response DeleteToken(Call& call);
+
+// sessions.cpp
+Response CreateSession(Call& call);
+Response ListSessions(Call& call);
+Response GetSession(Call& call);
+Response PatchSession(Call& call);
+Response CloseSession(Call& call);
+Response OpenSession(Call& call);
+Response RegenerateCode(Call& call);
+Response DuplicateSession(Call& call);
+Response DeleteSession(Call& call);
+Response GetAudit(Call& call);
+Response ListTrash(Call& call);
+Response RestoreSession(Call& call);
+
+// join.cpp
+Response Join(Call& call);
 
 }  // namespace convene::http::handlers

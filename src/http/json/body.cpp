@@ -1,5 +1,7 @@
 #include "convene/http/json.hpp"
 
+#include "convene/util/time.hpp"
+
 namespace convene::http {
 namespace {
 
@@ -74,6 +76,16 @@ Result<std::optional<int>> OptionalInt(const Json& object, std::string_view fiel
         }
     }
     return FieldError(code, std::string(field) + " must be a whole number from " + range + ".");
+}
+
+Result<std::optional<util::Instant>> OptionalInstant(const Json& object, std::string_view field,
+                                                     std::string_view code) {
+    auto text = OptionalString(object, field, code);
+    if (!text) return text.error();
+    if (!*text) return std::optional<util::Instant>{};
+    if (auto instant = util::ParseRfc3339(**text)) return std::optional<util::Instant>{*instant};
+    return FieldError(code, std::string(field) +
+                                " must be an RFC 3339 date-time, like 2026-11-22T10:00:00Z.");
 }
 
 }  // namespace convene::http

@@ -3,6 +3,14 @@
 #include "convene/util/time.hpp"
 
 namespace convene::http {
+namespace {
+
+Json OptionalTime(const std::optional<util::Instant>& instant) {
+    return instant ? Json(util::FormatRfc3339(*instant)) : Json(nullptr);
+}
+
+}  // namespace
+
 
 Json RenderUser(const model::User& user) {
     return {
@@ -20,8 +28,50 @@ Json RenderApiToken(const model::ApiToken& token) {
         {"id", token.id},
         {"name", token.name},
         {"created_at", util::FormatRfc3339(token.created_at)},
-        {"last_used_at",
-         token.last_used_at ? Json(util::FormatRfc3339(*token.last_used_at)) : Json(nullptr)},
+        {"last_used_at", OptionalTime(token.last_used_at)},
+    };
+}
+
+std::string JoinUrl(std::string_view base_url, const model::Session& session) {
+    return std::string(base_url) + "/j/" + session.link_token;
+}
+
+Json RenderSession(const model::Session& session, model::SessionRole role,
+                   std::string_view base_url) {
+    return {
+        {"id", session.id},
+        {"title", session.title},
+        {"kind", model::KindName(session.kind)},
+        {"status", model::StatusName(session.status)},
+        {"ends_at", OptionalTime(session.ends_at)},
+        {"closed_at", OptionalTime(session.closed_at)},
+        {"close_reason", session.close_reason
+                             ? Json(model::CloseReasonName(*session.close_reason))
+                             : Json(nullptr)},
+        {"code", session.code},
+        {"join_url", JoinUrl(base_url, session)},
+        {"created_at", util::FormatRfc3339(session.created_at)},
+        {"role", model::RoleName(role)},
+    };
+}
+
+Json RenderPublicSession(const model::Session& session) {
+    return {
+        {"id", session.id},
+        {"title", session.title},
+        {"status", model::StatusName(session.status)},
+        {"ends_at", OptionalTime(session.ends_at)},
+    };
+}
+
+Json RenderAuditEntry(const model::AuditEntry& entry) {
+    auto detail = Json::parse(entry.detail, nullptr, false);
+    return {
+        {"id", entry.id},
+        {"action", entry.action},
+        {"actor_id", entry.actor_id ? Json(*entry.actor_id) : Json(nullptr)},
+        {"at", util::FormatRfc3339(entry.at)},
+        {"detail", detail.is_discarded() ? Json::object() : detail},
     };
 }
 

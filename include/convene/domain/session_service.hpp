@@ -1,0 +1,118 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "convene/domain/error.hpp"
+#include "convene/model/session.hpp"
+#include "convene/model/user.hpp"
+#include "convene/storage/database.hpp"
+#include "convene/storage/session_repository.hpp"
+#include "convene/util/clock.hpp"
+#include "convene/util/random.hpp"
+
+namespace convene::domain {
+
+using SessionView = storage::SessionWithRole;
+
+struct NewSession {
+    std::string title;
+    model::SessionKind kind = model::SessionKind::kStandard;
+    std::optional<int> duration_days;
+    std::optional<util::Instant> ends_at;
+};
+
+struct SessionChange {
+    std::optional<std::string> title;
+    std::optional<util::Instant> ends_at;
+    std::optional<int> duration_days;
+};
+
+struct SessionFilter {
+    std::optional<model::SessionStatus> status;
+    std::optional<model::SessionRole> role;
+};
+
+/// Live sessions: lifecycle, codes and links, trash, audit trail, expiry. Thread-safe.
+///
+/// Visibility: the owner and co-facilitators see a session; anyone else gets 404 (never a hint
+/// that it exists). Owner-only actions answer 403 `owner_only` to a co-facilitator.
+class SessionService {
+public:
+    struct Settings {
+        std::chrono::days trash_retention{30};
+        /// The latest end date accepted, from now.
+        std::chrono::days max_horizon{3650};
+    };
+
+    static constexpr int kMaxTitleLength = 200;
+
+    /// `end_dates_changed` is called after any commit that may move the earliest end date
+    /// (the auto-close scheduler re-arms on it).
+    SessionService(storage::Database& database, const util::Clock& clock, util::Random& random,
+                   std::function<void()> end_dates_changed, Settings settings);
+
+    /// 422 invalid_title / invalid_duration_days / invalid_ends_at.
+    Result<SessionView> Create(const model::User& caller, const NewSession& request);
+    Result<SessionView> Get(const model::User& caller, std::string_view id);
+    std::vector<SessionView> List(const model::User& caller, const SessionFilter& filter);
+    /// Title: owner or co-facilitator. End date: owner only.
+    Result<SessionView> Update(const model::User& caller, std::string_view id,
+                               const SessionChange& change);
+    Result<SessionView> Close(const model::User& caller, std::string_view id);
+    /// Reopens; an end date in the past moves to `ends_at` or now + the owner's default.
+    Result<SessionView> Open(const model::User& caller, std::string_view id,
+                             std::optional<util::Instant> ends_at);
+    /// Draws a new code and link; the old ones resolve to nothing from the commit on.
+    Result<SessionView> RegenerateCode(const model::User& caller, std::string_view id);
+    /// A new open session owned by the caller, with a new code, link and end date.
+    Result<SessionView> Duplicate(const model::User& caller, std::string_view id);
+    /// Moves to the trash (owner only); purged after the retention period.
+    Result<void> Trash(const model::User& caller, std::string_view id);
+    std::vector<model::Session> ListTrash(const model::User& caller);
+    Result<SessionView> Restore(const model::User& caller, std::string_view id);
+    Result<std::vector<model::AuditEntry>> Audit(const model::User& caller, std::string_view id);
+
+    /// Closes every open session whose end date has passed, with closed_at = ends_at.
+    /// Returns the sessions it closed.
+    std::vector<model::Session> CloseExpired(util::Instant now);
+    /// The earliest end date among open sessions.
+    std::optional<util::Instant> NextEndDate();
+    /// Purges sessions trashed longer than the retention period; returns how many.
+    int PurgeTrash(util::Instant now);
+
+    /// When a trashed session is purged.
+    util::Instant PurgeAt(const model::Session& session) const {
+        return *session.deleted_at + settings_.trash_retention;
+    }
+
+private:
+    Result<SessionView> Find(storage::Connection& db, const model::User& caller,
+                             std::string_view id);
+    Result<SessionView> FindOwned(storage::Connection& db, const model::User& caller,
+                                  std::string_view id);
+    Result<std::optional<util::Instant>> EndDate(const model::User& owner,
+                                                 std::optional<int> duration_days,
+                                                 std::optional<util::Instant> ends_at,
+                                                 util::Instant now) const;
+    /// A fresh code (unique among all sessions) and link token.
+    void DrawCodeAndLink(storage::Connection& db, model::Session& session);
+    void Audit(storage::Connection& db, const model::Session& session,
+               const std::optional<std::string>& actor, std::string action,
+               std::string detail = "{}");
+
+    storage::Database& database_;
+    const util::Clock& clock_;
+    util::Random& random_;
+    std::function<void()> end_dates_changed_;
+    Settings settings_;
+};
+
+/// `{"key":"value",…}` from pairs of plain strings (escaped), for audit details.
+std::string JsonObjectText(std::initializer_list<std::pair<std::string_view, std::string>> pairs);
+
+}  // namespace convene::domain

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "convene/util/clock.hpp"
+
+namespace convene::model {
+
+enum class SessionKind { kStandard, kMain };
+enum class SessionStatus { kOpen, kClosed };
+/// Why a session is closed.
+enum class CloseReason { kOwner, kExpiry };
+/// The caller's role on a session.
+enum class SessionRole { kOwner, kFacilitator };
+
+/// A live session as stored.
+struct Session {
+    std::string id;
+    std::string owner_id;
+    std::string title;
+    SessionKind kind = SessionKind::kStandard;
+    SessionStatus status = SessionStatus::kOpen;
+    std::string code;
+    std::string link_token;
+    std::optional<std::string> active_slide_id;
+    util::Instant created_at;
+    std::optional<util::Instant> ends_at;  ///< null for main sessions
+    std::optional<util::Instant> closed_at;
+    std::optional<CloseReason> close_reason;
+    std::optional<util::Instant> deleted_at;  ///< set while in the trash
+};
+
+/// One entry of a session's audit trail.
+struct AuditEntry {
+    std::int64_t id = 0;
+    std::string session_id;
+    std::optional<std::string> actor_id;  ///< null for the server itself (expiry)
+    std::string action;
+    std::string detail;  ///< a JSON object, as text
+    util::Instant at;
+};
+
+inline const char* KindName(SessionKind kind) {
+    return kind == SessionKind::kMain ? "main" : "standard";
+}
+inline const char* StatusName(SessionStatus status) {
+    return status == SessionStatus::kOpen ? "open" : "closed";
+}
+inline const char* CloseReasonName(CloseReason reason) {
+    return reason == CloseReason::kOwner ? "owner" : "expiry";
+}
+inline const char* RoleName(SessionRole role) {
+    return role == SessionRole::kOwner ? "owner" : "facilitator";
+}
+
+}  // namespace convene::model
+
+namespace convene::model {
+
+/// An anonymous audience member of one session.
+struct Participant {
+    std::string id;
+    std::string session_id;
+    util::Instant joined_at;
+    util::Instant last_seen_at;
+};
+
+}  // namespace convene::model

@@ -1,0 +1,90 @@
+#include "convene/domain/join_service.hpp"
+
+#include <algorithm>
+
+#include "convene/domain/validation.hpp"
+#include "convene/storage/participant_repository.hpp"
+#include "convene/storage/session_repository.hpp"
+#include "convene/util/hash.hpp"
+
+namespace convene::domain {
+namespace {
+
+constexpr std::string_view kParticipantPrefix = "ptk_";
+
+AppError UnknownCode() {
+    return NotFound("unknown_code", "No open session has this code. Check the digits.");
+}
+
+}  // namespace
+
+bool IsSessionCode(std::string_view code) {
+    return code.size() == 6 &&
+           std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+JoinService::JoinService(storage::Database& database, const util::Clock& clock,
+                         util::Random& random, util::Throttle::Settings throttle)
+    : database_(database), clock_(clock), random_(random), wrong_codes_(clock, throttle) {}
+
+Result<model::Session> JoinService::FindByCode(const std::string& code,
+                                               const std::string& client) {
+    if (!IsSessionCode(code)) {
+        return Invalid("invalid_code", "A session code is exactly 6 digits.");
+    }
+    if (auto wait = wrong_codes_.Check(client)) {
+        return RateLimited(*wait, "Too many wrong codes. Wait a moment before trying again.");
+    }
+    std::optional<model::Session> session;
+    {
+        auto db = database_.Acquire();
+        session = storage::SessionRepository::FindByCode(*db, code);
+    }
+    if (!session) {
+        wrong_codes_.RecordFailure(client);
+        return UnknownCode();
+    }
+    return *session;
+}
+
+Result<Joined> JoinService::Join(const JoinRequest& request) {
+    Result<model::Session> found = UnknownCode();
+    if (request.link) {
+        auto db = database_.Acquire();
+        auto session = storage::SessionRepository::FindByLinkToken(*db, *request.link);
+        if (!session) {
+            return NotFound("unknown_code", "This link is no longer valid. Ask for a new one.");
+        }
+        found = *session;
+    } else if (request.code) {
+        found = FindByCode(Trim(*request.code), request.client);
+    } else {
+        return Invalid("invalid_code", "Give the 6-digit code or the join link.");
+    }
+    if (!found) return found.error();
+    const auto now = clock_.Now();
+    const auto& session = *found;
+    if (session.status == model::SessionStatus::kClosed ||
+        (session.ends_at && *session.ends_at <= now)) {
+        return AppError{ErrorKind::kClosed, "session_closed", "This session is closed.",
+                        std::nullopt};
+    }
+
+    auto db = database_.Acquire();
+    if (request.participant_token && request.participant_token->starts_with(kParticipantPrefix)) {
+        auto participant = storage::ParticipantRepository::FindByTokenHash(
+            *db, util::Sha256Hex(*request.participant_token));
+        if (participant && participant->session_id == session.id) {
+            storage::ParticipantRepository::Touch(*db, participant->id, now);
+            participant->last_seen_at = now;
+            return Joined{session, *participant, *request.participant_token, true};
+        }
+    }
+    Joined joined{session, {random_.Id(), session.id, now, now}, random_.Token(kParticipantPrefix),
+                  false};
+    storage::ParticipantRepository::Insert(*db, joined.participant,
+                                           util::Sha256Hex(joined.participant_token));
+    return joined;
+}
+
+}  // namespace convene::domain

@@ -1,0 +1,227 @@
+#include "convene/storage/session_repository.hpp"
+
+namespace convene::storage {
+namespace {
+
+#define CONVENE_SESSION_COLUMNS                                                             \
+    "s.id, s.owner_id, s.title, s.kind, s.status, s.code, s.link_token, s.active_slide_id, " \
+    "s.created_at, s.ends_at, s.closed_at, s.close_reason, s.deleted_at"
+
+constexpr std::string_view kInsertSession =
+    "INSERT INTO sessions (id, owner_id, title, kind, status, code, link_token, active_slide_id, "
+    "created_at, ends_at, closed_at, close_reason, deleted_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kUpdateSession =
+    "UPDATE sessions SET title = ?, status = ?, code = ?, link_token = ?, active_slide_id = ?, "
+    "ends_at = ?, closed_at = ?, close_reason = ?, deleted_at = ? WHERE id = ?";
+constexpr std::string_view kDeleteSession = "DELETE FROM sessions WHERE id = ?";
+constexpr std::string_view kSelectSessionById =
+    "SELECT " CONVENE_SESSION_COLUMNS " FROM sessions s WHERE s.id = ?";
+// The role is computed in SQL: the owner first, else a co-facilitator row.
+constexpr std::string_view kSelectSessionForUser =
+    "SELECT " CONVENE_SESSION_COLUMNS ", s.owner_id = ?2 AS is_owner FROM sessions s "
+    "WHERE s.id = ?1 AND s.deleted_at IS NULL AND (s.owner_id = ?2 OR EXISTS ("
+    "SELECT 1 FROM session_facilitators f WHERE f.session_id = s.id AND f.user_id = ?2))";
+constexpr std::string_view kSelectSessionByCode =
+    "SELECT " CONVENE_SESSION_COLUMNS " FROM sessions s WHERE s.code = ? AND s.deleted_at IS NULL";
+constexpr std::string_view kSelectSessionByLink =
+    "SELECT " CONVENE_SESSION_COLUMNS
+    " FROM sessions s WHERE s.link_token = ? AND s.deleted_at IS NULL";
+constexpr std::string_view kSelectCodeTaken = "SELECT 1 FROM sessions WHERE code = ?";
+constexpr std::string_view kSelectSessionsForUser =
+    "SELECT " CONVENE_SESSION_COLUMNS ", s.owner_id = ?1 AS is_owner FROM sessions s "
+    "WHERE s.deleted_at IS NULL AND (s.owner_id = ?1 OR EXISTS ("
+    "SELECT 1 FROM session_facilitators f WHERE f.session_id = s.id AND f.user_id = ?1)) "
+    "ORDER BY s.created_at DESC, s.id";
+constexpr std::string_view kSelectTrash =
+    "SELECT " CONVENE_SESSION_COLUMNS " FROM sessions s "
+    "WHERE s.owner_id = ? AND s.deleted_at IS NOT NULL ORDER BY s.deleted_at DESC, s.id";
+constexpr std::string_view kSelectExpired =
+    "SELECT " CONVENE_SESSION_COLUMNS " FROM sessions s WHERE s.status = 'open' "
+    "AND s.ends_at IS NOT NULL AND s.deleted_at IS NULL AND s.ends_at <= ? ORDER BY s.ends_at";
+constexpr std::string_view kSelectNextEndDate =
+    "SELECT MIN(ends_at) FROM sessions "
+    "WHERE status = 'open' AND ends_at IS NOT NULL AND deleted_at IS NULL";
+constexpr std::string_view kPurgeTrash =
+    "DELETE FROM sessions WHERE deleted_at IS NOT NULL AND deleted_at <= ?";
+constexpr std::string_view kSelectIsFacilitator =
+    "SELECT 1 FROM session_facilitators WHERE session_id = ? AND user_id = ?";
+constexpr std::string_view kInsertFacilitator =
+    "INSERT OR IGNORE INTO session_facilitators (session_id, user_id, added_at) VALUES (?, ?, ?)";
+constexpr std::string_view kInsertAudit =
+    "INSERT INTO session_audit (session_id, actor_id, action, detail, at) VALUES (?, ?, ?, ?, ?)";
+constexpr std::string_view kSelectAudit =
+    "SELECT id, session_id, actor_id, action, detail, at FROM session_audit "
+    "WHERE session_id = ? ORDER BY id";
+
+#undef CONVENE_SESSION_COLUMNS
+constexpr int kColumns = 13;
+
+model::Session ReadSession(const Statement& row) {
+    model::Session session{
+        .id = row.Text(0),
+        .owner_id = row.Text(1),
+        .title = row.Text(2),
+        .kind = row.Text(3) == "main" ? model::SessionKind::kMain : model::SessionKind::kStandard,
+        .status = row.Text(4) == "open" ? model::SessionStatus::kOpen
+                                        : model::SessionStatus::kClosed,
+        .code = row.Text(5),
+        .link_token = row.Text(6),
+        .active_slide_id = row.OptionalText(7),
+        .created_at = row.Time(8),
+        .ends_at = row.OptionalTime(9),
+        .closed_at = row.OptionalTime(10),
+        .close_reason = std::nullopt,
+        .deleted_at = row.OptionalTime(12),
+    };
+    if (auto reason = row.OptionalText(11)) {
+        session.close_reason =
+            *reason == "expiry" ? model::CloseReason::kExpiry : model::CloseReason::kOwner;
+    }
+    return session;
+}
+
+std::optional<const char*> ReasonText(const std::optional<model::CloseReason>& reason) {
+    if (!reason) return std::nullopt;
+    return model::CloseReasonName(*reason);
+}
+
+std::optional<model::Session> FindOne(Connection& db, std::string_view sql, std::string_view key) {
+    auto& stmt = db.Prepare(sql);
+    stmt.Bind(1, key);
+    if (!stmt.Step()) return std::nullopt;
+    auto session = ReadSession(stmt);
+    stmt.Reset();
+    return session;
+}
+
+SessionWithRole ReadWithRole(const Statement& row) {
+    return {ReadSession(row),
+            row.Int(kColumns) != 0 ? model::SessionRole::kOwner : model::SessionRole::kFacilitator};
+}
+
+bool Exists(Connection& db, std::string_view sql, std::string_view a, std::string_view b = {}) {
+    auto& stmt = db.Prepare(sql);
+    stmt.Bind(1, a);
+    if (!b.empty()) stmt.Bind(2, b);
+    const bool found = stmt.Step();
+    stmt.Reset();
+    return found;
+}
+
+}  // namespace
+
+void SessionRepository::Insert(Connection& db, const model::Session& s) {
+    db.Prepare(kInsertSession)
+        .BindAll(s.id, s.owner_id, s.title, model::KindName(s.kind), model::StatusName(s.status),
+                 s.code, s.link_token, s.active_slide_id, s.created_at, s.ends_at, s.closed_at,
+                 ReasonText(s.close_reason), s.deleted_at)
+        .Run();
+}
+
+void SessionRepository::Update(Connection& db, const model::Session& s) {
+    db.Prepare(kUpdateSession)
+        .BindAll(s.title, model::StatusName(s.status), s.code, s.link_token, s.active_slide_id,
+                 s.ends_at, s.closed_at, ReasonText(s.close_reason), s.deleted_at, s.id)
+        .Run();
+}
+
+void SessionRepository::Delete(Connection& db, std::string_view id) {
+    db.Prepare(kDeleteSession).BindAll(id).Run();
+}
+
+std::optional<model::Session> SessionRepository::FindById(Connection& db, std::string_view id) {
+    return FindOne(db, kSelectSessionById, id);
+}
+
+std::optional<SessionWithRole> SessionRepository::FindForUser(Connection& db, std::string_view id,
+                                                              std::string_view user_id) {
+    auto& stmt = db.Prepare(kSelectSessionForUser);
+    stmt.BindAll(id, user_id);
+    if (!stmt.Step()) return std::nullopt;
+    auto found = ReadWithRole(stmt);
+    stmt.Reset();
+    return found;
+}
+
+std::optional<model::Session> SessionRepository::FindByCode(Connection& db,
+                                                            std::string_view code) {
+    return FindOne(db, kSelectSessionByCode, code);
+}
+
+std::optional<model::Session> SessionRepository::FindByLinkToken(Connection& db,
+                                                                 std::string_view token) {
+    return FindOne(db, kSelectSessionByLink, token);
+}
+
+bool SessionRepository::CodeTaken(Connection& db, std::string_view code) {
+    return Exists(db, kSelectCodeTaken, code);
+}
+
+std::vector<SessionWithRole> SessionRepository::ListForUser(Connection& db,
+                                                            std::string_view user_id) {
+    auto& stmt = db.Prepare(kSelectSessionsForUser);
+    stmt.BindAll(user_id);
+    std::vector<SessionWithRole> sessions;
+    while (stmt.Step()) sessions.push_back(ReadWithRole(stmt));
+    return sessions;
+}
+
+std::vector<model::Session> SessionRepository::ListTrash(Connection& db,
+                                                         std::string_view owner_id) {
+    auto& stmt = db.Prepare(kSelectTrash);
+    stmt.BindAll(owner_id);
+    std::vector<model::Session> sessions;
+    while (stmt.Step()) sessions.push_back(ReadSession(stmt));
+    return sessions;
+}
+
+std::vector<model::Session> SessionRepository::ListExpired(Connection& db, util::Instant now) {
+    auto& stmt = db.Prepare(kSelectExpired);
+    stmt.BindAll(now);
+    std::vector<model::Session> sessions;
+    while (stmt.Step()) sessions.push_back(ReadSession(stmt));
+    return sessions;
+}
+
+std::optional<util::Instant> SessionRepository::NextEndDate(Connection& db) {
+    auto& stmt = db.Prepare(kSelectNextEndDate);
+    stmt.Step();
+    auto next = stmt.OptionalTime(0);
+    stmt.Reset();
+    return next;
+}
+
+int SessionRepository::PurgeTrashedBefore(Connection& db, util::Instant cutoff) {
+    return db.Prepare(kPurgeTrash).BindAll(cutoff).Run();
+}
+
+bool SessionRepository::IsFacilitator(Connection& db, std::string_view session_id,
+                                      std::string_view user_id) {
+    return Exists(db, kSelectIsFacilitator, session_id, user_id);
+}
+
+void SessionRepository::AddFacilitator(Connection& db, std::string_view session_id,
+                                       std::string_view user_id, util::Instant at) {
+    db.Prepare(kInsertFacilitator).BindAll(session_id, user_id, at).Run();
+}
+
+void SessionRepository::AppendAudit(Connection& db, const model::AuditEntry& entry) {
+    db.Prepare(kInsertAudit)
+        .BindAll(entry.session_id, entry.actor_id, entry.action, entry.detail, entry.at)
+        .Run();
+}
+
+std::vector<model::AuditEntry> SessionRepository::ListAudit(Connection& db,
+                                                            std::string_view session_id) {
+    auto& stmt = db.Prepare(kSelectAudit);
+    stmt.BindAll(session_id);
+    std::vector<model::AuditEntry> entries;
+    while (stmt.Step()) {
+        entries.push_back({stmt.Int(0), stmt.Text(1), stmt.OptionalText(2), stmt.Text(3),
+                           stmt.Text(4), stmt.Time(5)});
+    }
+    return entries;
+}
+
+}  // namespace convene::storage
