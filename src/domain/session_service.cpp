@@ -32,6 +32,26 @@ Result<std::string> ValidTitle(std::string_view title) {
     return trimmed;
 }
 
+/// A new open session with no code yet (DrawCodeAndLink gives it one).
+model::Session NewRecord(std::string id, std::string owner_id, std::string title, SessionKind kind,
+                         std::optional<util::Instant> ends_at, util::Instant now) {
+    return model::Session{
+        .id = std::move(id),
+        .owner_id = std::move(owner_id),
+        .title = std::move(title),
+        .kind = kind,
+        .status = SessionStatus::kOpen,
+        .code = {},
+        .link_token = {},
+        .active_slide_id = std::nullopt,
+        .created_at = now,
+        .ends_at = ends_at,
+        .closed_at = std::nullopt,
+        .close_reason = std::nullopt,
+        .deleted_at = std::nullopt,
+    };
+}
+
 }  // namespace
 
 std::string JsonObjectText(std::initializer_list<std::pair<std::string_view, std::string>> pairs) {
@@ -143,21 +163,7 @@ Result<SessionView> SessionService::Create(const model::User& caller, const NewS
         if (!end) return end.error();
         ends_at = *end;
     }
-    model::Session session{
-        .id = random_.Id(),
-        .owner_id = caller.id,
-        .title = *title,
-        .kind = request.kind,
-        .status = SessionStatus::kOpen,
-        .code = {},
-        .link_token = {},
-        .active_slide_id = std::nullopt,
-        .created_at = now,
-        .ends_at = ends_at,
-        .closed_at = std::nullopt,
-        .close_reason = std::nullopt,
-        .deleted_at = std::nullopt,
-    };
+    auto session = NewRecord(random_.Id(), caller.id, *title, request.kind, ends_at, now);
     {
         auto db = database_.Acquire();
         storage::Transaction tx(*db);
@@ -295,23 +301,11 @@ Result<SessionView> SessionService::Duplicate(const model::User& caller, std::st
         if (Utf8Length(title) + suffix.size() <= static_cast<std::size_t>(kMaxTitleLength)) {
             title += suffix;
         }
-        copy = model::Session{
-            .id = random_.Id(),
-            .owner_id = caller.id,
-            .title = title,
-            .kind = original.kind,
-            .status = SessionStatus::kOpen,
-            .code = {},
-            .link_token = {},
-            .active_slide_id = std::nullopt,
-            .created_at = now,
-            .ends_at = original.kind == SessionKind::kMain
-                           ? std::nullopt
-                           : std::optional(now + std::chrono::days{caller.default_session_days}),
-            .closed_at = std::nullopt,
-            .close_reason = std::nullopt,
-            .deleted_at = std::nullopt,
-        };
+        const auto ends_at =
+            original.kind == SessionKind::kMain
+                ? std::nullopt
+                : std::optional(now + std::chrono::days{caller.default_session_days});
+        copy = NewRecord(random_.Id(), caller.id, title, original.kind, ends_at, now);
         DrawCodeAndLink(*db, copy);
         SessionRepository::Insert(*db, copy);
         tx.Commit();

@@ -47,18 +47,15 @@ void CredentialRepository::InsertLoginSession(Connection& db,
 
 std::optional<model::LoginSession> CredentialRepository::FindLoginSession(
     Connection& db, std::string_view token_hash, util::Instant now) {
-    auto& stmt = db.Prepare(kSelectLoginSession);
-    stmt.BindAll(token_hash, now);
-    if (!stmt.Step()) return std::nullopt;
-    model::LoginSession session{
-        .token_hash = stmt.Text(0),
-        .user_id = stmt.Text(1),
-        .created_at = stmt.Time(2),
-        .expires_at = stmt.Time(3),
-        .last_seen_at = stmt.Time(4),
-    };
-    stmt.Reset();
-    return session;
+    return db.Prepare(kSelectLoginSession).BindAll(token_hash, now).ReadOne([](const Statement& row) {
+        return model::LoginSession{
+            .token_hash = row.Text(0),
+            .user_id = row.Text(1),
+            .created_at = row.Time(2),
+            .expires_at = row.Time(3),
+            .last_seen_at = row.Time(4),
+        };
+    });
 }
 
 void CredentialRepository::TouchLoginSession(Connection& db, std::string_view token_hash,
@@ -83,12 +80,7 @@ void CredentialRepository::InsertApiToken(Connection& db, const model::ApiToken&
 
 std::optional<model::ApiToken> CredentialRepository::FindApiTokenByHash(
     Connection& db, std::string_view token_hash) {
-    auto& stmt = db.Prepare(kSelectApiTokenByHash);
-    stmt.BindAll(token_hash);
-    if (!stmt.Step()) return std::nullopt;
-    auto token = ReadApiToken(stmt);
-    stmt.Reset();
-    return token;
+    return db.Prepare(kSelectApiTokenByHash).BindAll(token_hash).ReadOne(ReadApiToken);
 }
 
 void CredentialRepository::TouchApiToken(Connection& db, std::string_view id, util::Instant now) {
@@ -97,11 +89,7 @@ void CredentialRepository::TouchApiToken(Connection& db, std::string_view id, ut
 
 std::vector<model::ApiToken> CredentialRepository::ListApiTokens(Connection& db,
                                                                  std::string_view user_id) {
-    auto& stmt = db.Prepare(kSelectApiTokensByUser);
-    stmt.BindAll(user_id);
-    std::vector<model::ApiToken> tokens;
-    while (stmt.Step()) tokens.push_back(ReadApiToken(stmt));
-    return tokens;
+    return db.Prepare(kSelectApiTokensByUser).BindAll(user_id).ReadAll(ReadApiToken);
 }
 
 bool CredentialRepository::DeleteApiToken(Connection& db, std::string_view user_id,

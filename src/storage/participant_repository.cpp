@@ -23,12 +23,11 @@ void ParticipantRepository::Insert(Connection& db, const model::Participant& par
 
 std::optional<model::Participant> ParticipantRepository::FindByTokenHash(
     Connection& db, std::string_view token_hash) {
-    auto& stmt = db.Prepare(kSelectParticipantByToken);
-    stmt.BindAll(token_hash);
-    if (!stmt.Step()) return std::nullopt;
-    model::Participant participant{stmt.Text(0), stmt.Text(1), stmt.Time(2), stmt.Time(3)};
-    stmt.Reset();
-    return participant;
+    return db.Prepare(kSelectParticipantByToken)
+        .BindAll(token_hash)
+        .ReadOne([](const Statement& row) {
+            return model::Participant{row.Text(0), row.Text(1), row.Time(2), row.Time(3)};
+        });
 }
 
 void ParticipantRepository::Touch(Connection& db, std::string_view id, util::Instant at) {

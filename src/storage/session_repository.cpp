@@ -87,12 +87,7 @@ std::optional<const char*> ReasonText(const std::optional<model::CloseReason>& r
 }
 
 std::optional<model::Session> FindOne(Connection& db, std::string_view sql, std::string_view key) {
-    auto& stmt = db.Prepare(sql);
-    stmt.Bind(1, key);
-    if (!stmt.Step()) return std::nullopt;
-    auto session = ReadSession(stmt);
-    stmt.Reset();
-    return session;
+    return db.Prepare(sql).BindAll(key).ReadOne(ReadSession);
 }
 
 SessionWithRole ReadWithRole(const Statement& row) {
@@ -100,13 +95,10 @@ SessionWithRole ReadWithRole(const Statement& row) {
             row.Int(kColumns) != 0 ? model::SessionRole::kOwner : model::SessionRole::kFacilitator};
 }
 
-bool Exists(Connection& db, std::string_view sql, std::string_view a, std::string_view b = {}) {
-    auto& stmt = db.Prepare(sql);
-    stmt.Bind(1, a);
-    if (!b.empty()) stmt.Bind(2, b);
-    const bool found = stmt.Step();
-    stmt.Reset();
-    return found;
+template <typename... Keys>
+bool Exists(Connection& db, std::string_view sql, const Keys&... keys) {
+    return db.Prepare(sql).BindAll(keys...).ReadOne([](const Statement&) { return true; })
+        .has_value();
 }
 
 }  // namespace
@@ -136,12 +128,7 @@ std::optional<model::Session> SessionRepository::FindById(Connection& db, std::s
 
 std::optional<SessionWithRole> SessionRepository::FindForUser(Connection& db, std::string_view id,
                                                               std::string_view user_id) {
-    auto& stmt = db.Prepare(kSelectSessionForUser);
-    stmt.BindAll(id, user_id);
-    if (!stmt.Step()) return std::nullopt;
-    auto found = ReadWithRole(stmt);
-    stmt.Reset();
-    return found;
+    return db.Prepare(kSelectSessionForUser).BindAll(id, user_id).ReadOne(ReadWithRole);
 }
 
 std::optional<model::Session> SessionRepository::FindByCode(Connection& db,
@@ -160,36 +147,22 @@ bool SessionRepository::CodeTaken(Connection& db, std::string_view code) {
 
 std::vector<SessionWithRole> SessionRepository::ListForUser(Connection& db,
                                                             std::string_view user_id) {
-    auto& stmt = db.Prepare(kSelectSessionsForUser);
-    stmt.BindAll(user_id);
-    std::vector<SessionWithRole> sessions;
-    while (stmt.Step()) sessions.push_back(ReadWithRole(stmt));
-    return sessions;
+    return db.Prepare(kSelectSessionsForUser).BindAll(user_id).ReadAll(ReadWithRole);
 }
 
 std::vector<model::Session> SessionRepository::ListTrash(Connection& db,
                                                          std::string_view owner_id) {
-    auto& stmt = db.Prepare(kSelectTrash);
-    stmt.BindAll(owner_id);
-    std::vector<model::Session> sessions;
-    while (stmt.Step()) sessions.push_back(ReadSession(stmt));
-    return sessions;
+    return db.Prepare(kSelectTrash).BindAll(owner_id).ReadAll(ReadSession);
 }
 
 std::vector<model::Session> SessionRepository::ListExpired(Connection& db, util::Instant now) {
-    auto& stmt = db.Prepare(kSelectExpired);
-    stmt.BindAll(now);
-    std::vector<model::Session> sessions;
-    while (stmt.Step()) sessions.push_back(ReadSession(stmt));
-    return sessions;
+    return db.Prepare(kSelectExpired).BindAll(now).ReadAll(ReadSession);
 }
 
 std::optional<util::Instant> SessionRepository::NextEndDate(Connection& db) {
-    auto& stmt = db.Prepare(kSelectNextEndDate);
-    stmt.Step();
-    auto next = stmt.OptionalTime(0);
-    stmt.Reset();
-    return next;
+    return *db.Prepare(kSelectNextEndDate).ReadOne([](const Statement& row) {
+        return row.OptionalTime(0);
+    });
 }
 
 int SessionRepository::PurgeTrashedBefore(Connection& db, util::Instant cutoff) {
@@ -214,14 +187,10 @@ void SessionRepository::AppendAudit(Connection& db, const model::AuditEntry& ent
 
 std::vector<model::AuditEntry> SessionRepository::ListAudit(Connection& db,
                                                             std::string_view session_id) {
-    auto& stmt = db.Prepare(kSelectAudit);
-    stmt.BindAll(session_id);
-    std::vector<model::AuditEntry> entries;
-    while (stmt.Step()) {
-        entries.push_back({stmt.Int(0), stmt.Text(1), stmt.OptionalText(2), stmt.Text(3),
-                           stmt.Text(4), stmt.Time(5)});
-    }
-    return entries;
+    return db.Prepare(kSelectAudit).BindAll(session_id).ReadAll([](const Statement& row) {
+        return model::AuditEntry{row.Int(0),  row.Text(1), row.OptionalText(2),
+                                 row.Text(3), row.Text(4), row.Time(5)};
+    });
 }
 
 }  // namespace convene::storage

@@ -29,12 +29,7 @@ model::User ReadUser(const Statement& row) {
 }
 
 std::optional<model::User> FindOne(Connection& db, std::string_view sql, std::string_view key) {
-    auto& stmt = db.Prepare(sql);
-    stmt.Bind(1, key);
-    if (!stmt.Step()) return std::nullopt;
-    auto user = ReadUser(stmt);
-    stmt.Reset();
-    return user;
+    return db.Prepare(sql).BindAll(key).ReadOne(ReadUser);
 }
 
 }  // namespace
@@ -55,11 +50,7 @@ std::optional<model::User> UserRepository::FindByEmail(Connection& db, std::stri
 }
 
 std::int64_t UserRepository::Count(Connection& db) {
-    auto& stmt = db.Prepare(kCountUsers);
-    stmt.Step();
-    const auto count = stmt.Int(0);
-    stmt.Reset();
-    return count;
+    return *db.Prepare(kCountUsers).ReadOne([](const Statement& row) { return row.Int(0); });
 }
 
 bool UserRepository::UpdateProfile(Connection& db, const model::User& user) {

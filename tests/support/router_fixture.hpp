@@ -4,35 +4,25 @@
 
 #include <nlohmann/json.hpp>
 
-#include "convene/domain/account_service.hpp"
 #include "convene/http/router.hpp"
 #include "convene/http/routes.hpp"
-#include "convene/storage/migrator.hpp"
-#include "fakes.hpp"
+#include "service_fixture.hpp"
 
 namespace convene::testing {
 
 /// The real route table over a migrated :memory: database, with fake clock and random,
 /// called directly: no sockets. `extra` routes are added after the API's (test-only hooks).
-class RouterFixture : public ::testing::Test {
+class RouterFixture : public ServiceFixture {
 protected:
     static constexpr const char* kBase = "http://convene.test";
 
     explicit RouterFixture(std::vector<http::Route> extra = {}, std::string base_url = kBase)
-        : database({.path = ":memory:"}),
-          hasher(domain::PasswordHasher::MinimumForTest()),
-          accounts(database, clock, random, hasher, domain::AccountService::Settings{}),
-          sessions(database, clock, random, [] {}, domain::SessionService::Settings{}),
-          joins(database, clock, random, util::Throttle::Settings{}),
-          services{.accounts = accounts,
+        : services{.accounts = accounts,
                    .sessions = sessions,
                    .joins = joins,
                    .ready = [this] { return database.Ping(); }},
           router(WithExtra(std::move(extra)), http::RateBuckets(), services, clock, random,
-                 {.base_url = std::move(base_url)}, static_files) {
-        auto db = database.Acquire();
-        storage::Migrate(*db, storage::EmbeddedMigrations());
-    }
+                 {.base_url = std::move(base_url)}, static_files) {}
 
     static std::vector<http::Route> WithExtra(std::vector<http::Route> extra) {
         auto routes = http::ApiRoutes();
@@ -73,13 +63,6 @@ protected:
         return json["error"].value("code", "");
     }
 
-    storage::Database database;
-    FakeClock clock;
-    FakeRandom random;
-    domain::PasswordHasher hasher;
-    domain::AccountService accounts;
-    domain::SessionService sessions;
-    domain::JoinService joins;
     http::Services services;
     http::StaticFiles static_files;
     http::Router router;

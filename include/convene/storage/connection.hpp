@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "convene/util/clock.hpp"
 
@@ -83,6 +84,22 @@ public:
     }
 
     void Reset();
+
+    /// Steps once: `read(*this)` of the first row, or nullopt when there is none.
+    template <typename Read>
+    auto ReadOne(Read read) -> std::optional<decltype(read(*this))> {
+        if (!Step()) return std::nullopt;
+        auto value = read(*this);
+        Reset();
+        return value;
+    }
+    /// `read(*this)` of every row.
+    template <typename Read>
+    auto ReadAll(Read read) -> std::vector<decltype(read(*this))> {
+        std::vector<decltype(read(*this))> values;
+        while (Step()) values.push_back(read(*this));
+        return values;
+    }
 
 private:
     sqlite3_stmt* stmt_;

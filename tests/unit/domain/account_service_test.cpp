@@ -2,35 +2,20 @@
 
 #include <gtest/gtest.h>
 
-#include "convene/storage/migrator.hpp"
-#include "fakes.hpp"
+#include "service_fixture.hpp"
 
 namespace convene::domain {
 namespace {
 
 using namespace std::chrono_literals;
 
-class AccountServiceTest : public ::testing::Test {
+class AccountServiceTest : public testing::ServiceFixture {
 protected:
-    AccountServiceTest()
-        : database({.path = ":memory:"}),
-          hasher(PasswordHasher::MinimumForTest()),
-          accounts(database, clock, random, hasher, AccountService::Settings{}) {
-        auto db = database.Acquire();
-        storage::Migrate(*db, storage::EmbeddedMigrations());
-    }
-
     SignedIn SignUp(const std::string& email, const std::string& password = "correct horse") {
         auto result = accounts.Signup({email, password, "Some One"});
         EXPECT_TRUE(result) << (result ? "" : result.error().code);
         return *result;
     }
-
-    storage::Database database;
-    testing::FakeClock clock;
-    testing::FakeRandom random;
-    PasswordHasher hasher;
-    AccountService accounts;
 };
 
 TEST_F(AccountServiceTest, FirstAccountIsAdminAndLaterOnesAreMembers) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "convene/storage/connection.hpp"
@@ -90,6 +91,46 @@ TEST(Migrator, PeekReadsTheLevelWithoutChangingTheFile) {
     const auto before = testing::ReadFile(path);
     EXPECT_EQ(PeekSchemaVersion(path), 99);
     EXPECT_EQ(testing::ReadFile(path), before);
+}
+
+}  // namespace
+}  // namespace convene::storage
+
+namespace convene::storage {
+namespace {
+
+// The history of auto-closing: sessions that existed before end dates were introduced get
+// 60 days from the moment the migration runs; main sessions never get one.
+TEST(Migrator, EndDateMigrationGivesExistingStandardSessions60Days) {
+    Connection db(":memory:", 1000ms);
+    auto all = EmbeddedMigrations();
+    const std::vector<Migration> before_end_dates(all.begin(), all.begin() + 2);
+    ASSERT_EQ(before_end_dates.back().name, "sessions");
+    ASSERT_EQ(Migrate(db, before_end_dates), 2);
+    db.Execute(
+        "INSERT INTO users (id, email, name, password_hash, role, created_at) "
+        "VALUES ('u1', 'a@b.org', 'A', 'h', 'admin', 0);"
+        "INSERT INTO sessions (id, owner_id, title, kind, status, code, link_token, created_at) "
+        "VALUES ('std', 'u1', 'Standard', 'standard', 'open', '000001', 'l1', 0),"
+        "       ('main', 'u1', 'Main', 'main', 'open', '000002', 'l2', 0),"
+        "       ('shut', 'u1', 'Closed', 'standard', 'closed', '000003', 'l3', 0);");
+
+    const auto started = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    ASSERT_EQ(Migrate(db, all), LatestSchemaVersion());
+    const auto finished = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+
+    auto& stmt = db.Prepare("SELECT id, ends_at, close_reason FROM sessions ORDER BY id");
+    std::map<std::string, std::pair<std::optional<std::int64_t>, std::optional<std::string>>> rows;
+    while (stmt.Step()) rows[stmt.Text(0)] = {stmt.OptionalInt(1), stmt.OptionalText(2)};
+    const auto sixty_days = std::chrono::seconds{std::chrono::days{60}}.count();
+    for (const char* id : {"std", "shut"}) {
+        ASSERT_TRUE(rows[id].first) << id;
+        EXPECT_GE(*rows[id].first, started.time_since_epoch().count() + sixty_days) << id;
+        EXPECT_LE(*rows[id].first, finished.time_since_epoch().count() + sixty_days) << id;
+    }
+    EXPECT_FALSE(rows["main"].first);
+    EXPECT_FALSE(rows["std"].second);
+    EXPECT_EQ(rows["shut"].second, "owner");
 }
 
 }  // namespace

@@ -1,0 +1,93 @@
+// Sessions over real sockets with real seconds-long end dates.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "convene/util/time.hpp"
+#include "http_client.hpp"
+#include "test_server.hpp"
+
+namespace convene {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+using testing::HttpClient;
+using testing::TestServer;
+
+util::Instant Now() { return util::SystemClock{}.Now(); }
+
+json CreateSession(HttpClient& client, util::Instant ends_at) {
+    auto created = client.PostJson("/api/sessions", {{"title", "Short"},
+                                                     {"ends_at", util::FormatRfc3339(ends_at)}});
+    EXPECT_EQ(created.status, 201) << created.body;
+    return created.Json();
+}
+
+/// Polls the session until it is closed or `deadline` passes (then returns it anyway).
+json WaitUntilClosed(HttpClient& client, const std::string& id, util::Instant deadline) {
+    for (;;) {
+        auto session = client.Get("/api/sessions/" + id).Json();
+        if (session["status"] == "closed" || Now() > deadline) return session;
+        std::this_thread::sleep_for(50ms);  // polling interval, not a stand-in for the condition
+    }
+}
+
+class SessionsIntegration : public ::testing::Test {
+protected:
+    SessionsIntegration() : client(server.Port(), server.BaseUrl()) {
+        EXPECT_EQ(client.PostJson("/api/auth/signup", {{"email", "ann@example.org"},
+                                                       {"password", "long enough"},
+                                                       {"name", "Ann"}})
+                      .status,
+                  201);
+    }
+    TestServer server;
+    HttpClient client;
+};
+
+TEST_F(SessionsIntegration, ASessionClosesByItselfAtItsEndDate) {
+    const auto ends_at = Now() + 2s;
+    auto session = CreateSession(client, ends_at);
+    auto participant = HttpClient(server.Port()).PostJson("/api/join", {{"code", session["code"]}});
+    EXPECT_EQ(participant.status, 200);
+
+    auto closed = WaitUntilClosed(client, session["id"], ends_at + 10s);
+    ASSERT_EQ(closed["status"], "closed") << closed;
+    EXPECT_EQ(closed["closed_at"], util::FormatRfc3339(ends_at));
+    EXPECT_EQ(closed["close_reason"], "expiry");
+    EXPECT_EQ(HttpClient(server.Port()).PostJson("/api/join", {{"code", session["code"]}}).status,
+              423);
+}
+
+TEST_F(SessionsIntegration, MovingTheEndDateReArmsTheTimer) {
+    // A far end date arms nothing soon; moving it close must wake the scheduler.
+    auto session = CreateSession(client, Now() + std::chrono::days{3});
+    const auto ends_at = Now() + 2s;
+    auto moved = client.Request("PATCH", "/api/sessions/" + std::string(session["id"]),
+                                json{{"ends_at", util::FormatRfc3339(ends_at)}}.dump());
+    ASSERT_EQ(moved.status, 200) << moved.body;
+    auto closed = WaitUntilClosed(client, session["id"], ends_at + 10s);
+    EXPECT_EQ(closed["status"], "closed");
+    EXPECT_EQ(closed["closed_at"], util::FormatRfc3339(ends_at));
+}
+
+TEST_F(SessionsIntegration, ASessionThatExpiredWhileTheServerWasDownIsClosedAtStartUp) {
+    const auto ends_at = Now() + 2s;
+    auto session = CreateSession(client, ends_at);
+    const auto cookie = client.Cookies();
+    server.Stop();
+    // The server must be down while the end date passes: wait for that instant itself.
+    std::this_thread::sleep_until(std::chrono::system_clock::time_point(ends_at + 1s));
+    server.Restart();
+
+    HttpClient after(server.Port(), server.BaseUrl());
+    after.Cookies() = cookie;
+    auto closed = after.Get("/api/sessions/" + std::string(session["id"])).Json();
+    EXPECT_EQ(closed["status"], "closed");  // at once: no polling here
+    EXPECT_EQ(closed["closed_at"], util::FormatRfc3339(ends_at));
+    EXPECT_EQ(closed["close_reason"], "expiry");
+}
+
+}  // namespace
+}  // namespace convene

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include "convene/domain/account_service.hpp"
+#include "convene/domain/join_service.hpp"
+#include "convene/domain/session_service.hpp"
+#include "convene/storage/migrator.hpp"
+#include "convene/storage/session_repository.hpp"
+#include "fakes.hpp"
+
+namespace convene::testing {
+
+/// Every service over one migrated :memory: database, with a fake clock and seeded random.
+class ServiceFixture : public ::testing::Test {
+protected:
+    ServiceFixture()
+        : database({.path = ":memory:"}),
+          hasher(domain::PasswordHasher::MinimumForTest()),
+          accounts(database, clock, random, hasher, domain::AccountService::Settings{}),
+          sessions(database, clock, random, [this] { ++end_date_changes; },
+                   domain::SessionService::Settings{}),
+          joins(database, clock, random, util::Throttle::Settings{}) {
+        auto db = database.Acquire();
+        storage::Migrate(*db, storage::EmbeddedMigrations());
+    }
+
+    model::User NewUser(const std::string& email) {
+        auto signed_in = accounts.Signup({email, "long enough", "Test User"});
+        EXPECT_TRUE(signed_in) << email;
+        return signed_in->user;
+    }
+
+    /// Co-facilitators arrive by email invitation (a later feature); tests add them directly.
+    void AddFacilitator(const std::string& session_id, const model::User& user) {
+        auto db = database.Acquire();
+        storage::SessionRepository::AddFacilitator(*db, session_id, user.id, clock.Now());
+    }
+
+    storage::Database database;
+    FakeClock clock;
+    FakeRandom random;
+    domain::PasswordHasher hasher;
+    domain::AccountService accounts;
+    int end_date_changes = 0;
+    domain::SessionService sessions;
+    domain::JoinService joins;
+};
+
+}  // namespace convene::testing
