@@ -9,7 +9,8 @@ build_packages=(
   libspdlog-dev libfmt-dev libsodium-dev libhowardhinnant-date-dev
   libcurl4-openssl-dev libssl-dev libpng-dev tzdata ca-certificates
 )
-test_packages=(libgtest-dev libgmock-dev googletest)
+# zbar-tools decodes the QR codes we draw, in tests.
+test_packages=(libgtest-dev libgmock-dev googletest zbar-tools)
 
 wanted=("${build_packages[@]}")
 if [ "${1:-build}" = test ]; then

@@ -51,6 +51,8 @@ std::vector<Route> ApiRoutes() {
         {Method::kPost,   "/api/sessions/{id}/code",        h::RegenerateCode,   kUserSmall},
         {Method::kPost,   "/api/sessions/{id}/duplicate",   h::DuplicateSession, kUserSmall},
         {Method::kGet,    "/api/sessions/{id}/audit",       h::GetAudit,         kUser},
+        {Method::kGet,    "/api/sessions/{id}/qr.svg",      h::QrSvg,            kUser},
+        {Method::kGet,    "/api/sessions/{id}/qr.png",      h::QrPng,            kUser},
         {Method::kGet,    "/api/trash",                     h::ListTrash,        kUser},
         {Method::kPost,   "/api/trash/{id}/restore",        h::RestoreSession,   kUserSmall},
 

@@ -38,6 +38,8 @@ Response DeleteSession(Call& call);
 Response GetAudit(Call& call);
 Response ListTrash(Call& call);
 Response RestoreSession(Call& call);
+Response QrSvg(Call& call);
+Response QrPng(Call& call);
 
 // join.cpp
 Response Join(Call& call);

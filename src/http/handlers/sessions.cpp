@@ -1,3 +1,8 @@
+#include <algorithm>
+#include <charconv>
+#include <functional>
+
+#include "convene/domain/qr.hpp"
 #include "convene/http/json.hpp"
 #include "convene/http/render.hpp"
 #include "convene/util/time.hpp"
@@ -23,7 +28,39 @@ Json RenderTrashed(const Call& call, const model::Session& session) {
     return json;
 }
 
+Response QrResponse(const Call& call, const std::string& content_type, const std::string& name,
+                   const std::function<std::string(const domain::QrCode&)>& render) {
+    auto view = call.services.sessions.Get(call.User(), call.Param("id"));
+    if (!view) return Error(call, view.error());
+    const domain::QrCode qr(JoinUrl(call.settings.base_url, view->session));
+    Response response;
+    response.SetHeader("Content-Type", content_type);
+    response.SetHeader("Content-Disposition", "inline; filename=\"" + name + "\"");
+    response.body = render(qr);
+    return response;
+}
+
 }  // namespace
+
+Response QrSvg(Call& call) {
+    return QrResponse(call, "image/svg+xml", "convene-qr.svg",
+                      [](const domain::QrCode& qr) { return qr.Svg(); });
+}
+
+Response QrPng(Call& call) {
+    constexpr int kMin = 64, kMax = 2048, kDefault = 512;
+    int size = kDefault;
+    if (auto text = call.request.QueryParam("size")) {
+        const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), size);
+        if (ec != std::errc{} || end != text->data() + text->size()) {
+            return Error(call, domain::Invalid("invalid_size",
+                                               "size must be a number of pixels, like 512."));
+        }
+        size = std::clamp(size, kMin, kMax);
+    }
+    return QrResponse(call, "image/png", "convene-qr.png",
+                      [size](const domain::QrCode& qr) { return qr.Png(size); });
+}
 
 Response CreateSession(Call& call) {
     auto body = ParseObject(call.request);

@@ -1,5 +1,6 @@
 // Sessions, trash, audit and join routes with their failures, through the router.
 #include "convene/util/time.hpp"
+#include "qr_decode.hpp"
 #include "router_fixture.hpp"
 
 namespace convene::http {
@@ -195,6 +196,35 @@ TEST_F(SessionsRoutesTest, JoinAnswersPerTheContract) {
     auto limited = Send(Method::kPost, "/api/join", json{{"code", wrong}}.dump(), {}, "198.51.100.9");
     EXPECT_EQ(limited.status, 429);
     EXPECT_EQ(limited.Header("Retry-After"), "60");
+}
+
+TEST_F(SessionsRoutesTest, QrCodesEncodeTheJoinUrl) {
+    auto session = CreateSession();
+    const std::string id = session["id"];
+    auto png = Send(Method::kGet, "/api/sessions/" + id + "/qr.png?size=300", {}, {{"Cookie", owner}});
+    ASSERT_EQ(png.status, 200);
+    EXPECT_EQ(png.Header("Content-Type"), "image/png");
+    EXPECT_EQ(testing::DecodeQr(png.body), session["join_url"]);
+
+    auto svg = Send(Method::kGet, "/api/sessions/" + id + "/qr.svg", {}, {{"Cookie", owner}});
+    ASSERT_EQ(svg.status, 200);
+    EXPECT_EQ(svg.Header("Content-Type"), "image/svg+xml");
+    EXPECT_TRUE(svg.body.starts_with("<svg"));
+
+    // A new code means a new link, and so a new QR code.
+    auto redrawn = Body(Call(Method::kPost, "/api/sessions/" + id + "/code", owner));
+    auto after = Send(Method::kGet, "/api/sessions/" + id + "/qr.png", {}, {{"Cookie", owner}});
+    EXPECT_EQ(testing::DecodeQr(after.body), redrawn["join_url"]);
+
+    // Sizes are clamped; nonsense is refused; strangers see nothing.
+    auto huge = Send(Method::kGet, "/api/sessions/" + id + "/qr.png?size=999999", {}, {{"Cookie", owner}});
+    EXPECT_EQ(huge.status, 200);
+    EXPECT_LT(huge.body.size(), 1'000'000u);
+    EXPECT_EQ(ErrorCode(Send(Method::kGet, "/api/sessions/" + id + "/qr.png?size=big", {},
+                             {{"Cookie", owner}})),
+              "invalid_size");
+    EXPECT_EQ(Send(Method::kGet, "/api/sessions/" + id + "/qr.png", {}, {{"Cookie", helper}}).status,
+              404);
 }
 
 }  // namespace
