@@ -1,4 +1,7 @@
-// The participant's entry: a 6-digit code. Joining itself arrives with the sessions feature.
+// The participant's entry: a 6-digit code typed on a phone.
+import { api } from './api.js';
+import { saveParticipant, savedParticipant } from './participant.js';
+
 const form = document.getElementById('join-form');
 const input = document.getElementById('code');
 const message = document.getElementById('join-message');
@@ -14,7 +17,7 @@ input.addEventListener('input', () => {
   message.textContent = '';
 });
 
-form.addEventListener('submit', (event) => {
+form.addEventListener('submit', async (event) => {
   event.preventDefault();
   const code = digitsOf(input.value);
   if (code.length !== 6) {
@@ -22,5 +25,22 @@ form.addEventListener('submit', (event) => {
     input.focus();
     return;
   }
-  message.textContent = 'Joining by code is not available yet on this server.';
+  const body = { code };
+  const saved = savedParticipant();
+  if (saved) body.participant_token = saved.token;
+  try {
+    saveParticipant(await api('POST', '/api/join', body));
+    location.assign('/live');
+  } catch (error) {
+    if (error.code === 'unknown_code') {
+      message.textContent = 'No open session has this code. Check the digits.';
+    } else if (error.code === 'session_closed') {
+      message.textContent = 'This session is closed.';
+    } else if (error.status === 429) {
+      const wait = error.retryAfter ? ` Try again in ${error.retryAfter} seconds.` : '';
+      message.textContent = `Too many tries.${wait}`;
+    } else {
+      message.textContent = error.message;
+    }
+  }
 });

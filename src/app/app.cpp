@@ -133,7 +133,9 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
     p.static_files = MakeStaticFiles(p.config);
     p.router = std::make_unique<http::Router>(
         http::ApiRoutes(), http::RateBuckets(), *p.services, *p.clock, *p.random,
-        http::RouterSettings{.base_url = p.config.base_url, .max_body = p.config.max_body},
+        http::RouterSettings{.base_url = p.config.base_url,
+                             .max_body = p.config.max_body,
+                             .trusted_proxies = p.config.trusted_proxies},
         *p.static_files);
     p.server = std::make_unique<transport::Server>(
         transport::Server::Settings{
@@ -160,9 +162,11 @@ std::uint16_t App::Start() {
                          p.base_url);
         }
     }
-    const bool loopback = p.config.host == "127.0.0.1" || p.config.host == "::1" ||
-                          p.config.host == "localhost";
-    if (!loopback && p.base_url.starts_with("http://")) {
+    if (http::IsLoopbackUrl(p.base_url)) {
+        spdlog::warn("the base URL {} is a loopback address: QR codes and join links will point "
+                     "phones at themselves; set --base-url to the address people use",
+                     p.base_url);
+    } else if (p.base_url.starts_with("http://")) {
         spdlog::warn("base URL {} is plain http on a non-loopback address: sign-in cookies "
                      "cannot be marked Secure; put Convene behind https",
                      p.base_url);

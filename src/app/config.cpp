@@ -1,5 +1,7 @@
 #include "convene/app/config.hpp"
 
+#include <arpa/inet.h>
+
 #include <charconv>
 #include <filesystem>
 
@@ -96,6 +98,24 @@ std::string ApplyMaxBody(Config& config, const std::string& value) {
     return {};
 }
 
+std::string ApplyTrustedProxies(Config& config, const std::string& value) {
+    config.trusted_proxies.clear();
+    std::size_t start = 0;
+    while (start <= value.size()) {
+        auto end = value.find(',', start);
+        if (end == std::string::npos) end = value.size();
+        const auto address = value.substr(start, end - start);
+        unsigned char buffer[16];
+        if (inet_pton(AF_INET, address.c_str(), buffer) != 1 &&
+            inet_pton(AF_INET6, address.c_str(), buffer) != 1) {
+            return "expected IP addresses separated by commas, like 127.0.0.1,::1";
+        }
+        config.trusted_proxies.push_back(address);
+        start = end + 1;
+    }
+    return {};
+}
+
 std::string ApplyRequestTimeout(Config& config, const std::string& value) {
     std::size_t ms = 0;
     if (!ParseNumber(value, ms) || ms < 100 || ms > 600'000) {
@@ -120,6 +140,9 @@ constexpr Option kOptions[] = {
      ApplyLogLevel},
     {"--max-body", "CONVENE_MAX_BODY", "BYTES", "largest request body accepted (1048576)",
      ApplyMaxBody},
+    {"--trusted-proxy", "CONVENE_TRUSTED_PROXY", "ADDRS",
+     "reverse proxies (IPs, comma-separated) whose X-Forwarded-For is believed (none)",
+     ApplyTrustedProxies},
     {"--request-timeout", "CONVENE_REQUEST_TIMEOUT", "MS",
      "time a request may take to arrive, and keep-alive idle time (30000)", ApplyRequestTimeout},
 };

@@ -47,6 +47,23 @@ Result<model::Session> JoinService::FindByCode(const std::string& code,
     return *session;
 }
 
+Result<model::Session> JoinService::FindByParticipant(const std::string& participant_token) {
+    auto db = database_.Acquire();
+    auto participant = storage::ParticipantRepository::FindByTokenHash(
+        *db, util::Sha256Hex(participant_token));
+    auto session = participant ? storage::SessionRepository::FindById(*db, participant->session_id)
+                               : std::nullopt;
+    if (!session || session->deleted_at) {
+        return NotFound("unknown_code", "This participant token is no longer valid.");
+    }
+    return *session;
+}
+
+bool JoinService::IsLiveLink(const std::string& token) {
+    auto db = database_.Acquire();
+    return storage::SessionRepository::FindByLinkToken(*db, token).has_value();
+}
+
 Result<Joined> JoinService::Join(const JoinRequest& request) {
     Result<model::Session> found = UnknownCode();
     if (request.link) {
@@ -58,6 +75,8 @@ Result<Joined> JoinService::Join(const JoinRequest& request) {
         found = *session;
     } else if (request.code) {
         found = FindByCode(Trim(*request.code), request.client);
+    } else if (request.participant_token) {
+        found = FindByParticipant(*request.participant_token);
     } else {
         return Invalid("invalid_code", "Give the 6-digit code or the join link.");
     }

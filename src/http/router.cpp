@@ -1,5 +1,7 @@
 #include "convene/http/router.hpp"
 
+#include <arpa/inet.h>
+
 #include <spdlog/spdlog.h>
 
 #include "convene/domain/validation.hpp"
@@ -56,6 +58,38 @@ std::string OriginOf(std::string_view url) {
         authority.resize(authority.size() - default_port.size());
     }
     return scheme + "://" + authority;
+}
+
+bool IsLoopbackUrl(std::string_view url) {
+    const auto origin = OriginOf(url);
+    if (origin.empty()) return false;
+    auto host = std::string_view(origin).substr(origin.find("://") + 3);
+    if (host.starts_with("[")) return host.starts_with("[::1]");
+    const std::string name(host.substr(0, host.find(':')));
+    in_addr ipv4{};
+    return name == "localhost" || name.ends_with(".localhost") ||
+           (name.starts_with("127.") && inet_pton(AF_INET, name.c_str(), &ipv4) == 1);
+}
+
+std::string ClientAddress(const Request& request, const std::vector<std::string>& trusted) {
+    auto is_trusted = [&](std::string_view address) {
+        return std::find(trusted.begin(), trusted.end(), address) != trusted.end();
+    };
+    if (!is_trusted(request.client)) return request.client;
+    auto forwarded = request.Header("X-Forwarded-For");
+    if (!forwarded) return request.client;
+    // Walk from the right: each hop appended the address it saw; stop at the first one that
+    // is not one of our proxies.
+    std::string_view rest = *forwarded;
+    while (!rest.empty()) {
+        const auto comma = rest.rfind(',');
+        auto hop = comma == std::string_view::npos ? rest : rest.substr(comma + 1);
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
+        while (!hop.empty() && hop.front() == ' ') hop.remove_prefix(1);
+        while (!hop.empty() && hop.back() == ' ') hop.remove_suffix(1);
+        if (!hop.empty() && !is_trusted(hop)) return std::string(hop);
+    }
+    return request.client;
 }
 
 const std::string& Call::Param(std::string_view name) const {
@@ -142,6 +176,7 @@ std::size_t Router::BodyLimit(Method method, std::string_view target) const {
 
 Response Router::Handle(Request request) {
     if (request.request_id.empty()) request.request_id = random_.Hex(8);
+    request.client = ClientAddress(request, settings_.trusted_proxies);
     Response response;
     try {
         response = Dispatch(request);
@@ -245,7 +280,8 @@ Response Router::Dispatch(Request& request) {
         }
     }
 
-    Call call{request, std::move(match->params), std::move(principal), services_, settings_};
+    Call call{request,  std::move(match->params), std::move(principal), services_, settings_,
+              static_files_};
     auto response = route.handler(call);
     if (IsApiPath(request.path) && !response.Header("Cache-Control")) {
         response.SetHeader("Cache-Control", "no-store");

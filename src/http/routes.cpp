@@ -58,6 +58,8 @@ std::vector<Route> ApiRoutes() {
 
         {Method::kPost,   "/api/join",                      h::Join,
                           {.auth = Auth::kNone, .rate_bucket = "join", .max_body = 4 * 1024}},
+        {Method::kGet,    "/j/{token}",                     h::JoinPage,
+                          {.auth = Auth::kNone, .rate_bucket = "join"}},
     };
 }
 

@@ -112,12 +112,14 @@ std::optional<StaticFiles::File> StaticFiles::Load(const std::string& relative) 
 std::optional<Response> StaticFiles::Serve(const Request& request) const {
     auto relative = RelativePath(request.path);
     if (!relative) return std::nullopt;
-    auto file = Load(*relative);
     // Pages are linked without their extension: /signin serves signin.html.
-    if (!file && relative->find('.') == std::string::npos) {
-        *relative += ".html";
-        file = Load(*relative);
-    }
+    if (relative->find('.') == std::string::npos && !Load(*relative)) *relative += ".html";
+    return ServeFile(std::move(*relative), request);
+}
+
+std::optional<Response> StaticFiles::ServeFile(std::string relative,
+                                               const Request& request) const {
+    auto file = Load(relative);
     if (!file) return std::nullopt;
 
     Response response;
@@ -129,8 +131,8 @@ std::optional<Response> StaticFiles::Serve(const Request& request) const {
         response.status = 304;
         return response;
     }
-    response.SetHeader("Content-Type", std::string(ContentTypeFor(*relative)));
-    if (relative->ends_with(".html")) {
+    response.SetHeader("Content-Type", std::string(ContentTypeFor(relative)));
+    if (relative.ends_with(".html")) {
         response.SetHeader("Content-Security-Policy",
                            "default-src 'self'; img-src 'self' data:; "
                            "connect-src 'self'; frame-ancestors 'none'");

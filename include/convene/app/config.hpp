@@ -24,6 +24,8 @@ struct Config {
     std::size_t threads = 0;
     std::string log_level = "info";
     std::size_t max_body = 1024 * 1024;
+    /// Reverse proxies whose X-Forwarded-For is believed.
+    std::vector<std::string> trusted_proxies;
     /// How long a request may take to arrive, in milliseconds.
     std::size_t request_timeout_ms = 30'000;
 };

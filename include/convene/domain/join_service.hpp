@@ -39,11 +39,15 @@ public:
     JoinService(storage::Database& database, const util::Clock& clock, util::Random& random,
                 util::Throttle::Settings throttle);
 
+    /// By code, by link, or (to come back after a refresh) by participant token alone.
     /// 404 unknown_code; 423 session_closed; 429 rate_limited; 422 invalid_code.
     Result<Joined> Join(const JoinRequest& request);
+    /// True when `token` is the link of a session that is not in the trash.
+    bool IsLiveLink(const std::string& token);
 
 private:
     Result<model::Session> FindByCode(const std::string& code, const std::string& client);
+    Result<model::Session> FindByParticipant(const std::string& participant_token);
 
     storage::Database& database_;
     const util::Clock& clock_;

@@ -60,6 +60,8 @@ struct RouterSettings {
     /// The absolute base URL; its origin is what the Origin check accepts.
     std::string base_url = "http://127.0.0.1:8080";
     std::size_t max_body = kDefaultMaxBody;
+    /// Peers whose X-Forwarded-For is believed (reverse proxies), as exact addresses.
+    std::vector<std::string> trusted_proxies;
 };
 
 /// One handler call: the request, the path captures, the caller, the services.
@@ -69,6 +71,7 @@ struct Call {
     std::optional<Principal> principal;
     Services& services;
     const RouterSettings& settings;
+    const StaticFiles& web;
 
     /// The decoded value of capture `{name}` in the route's pattern.
     const std::string& Param(std::string_view name) const;
@@ -124,6 +127,14 @@ private:
 
 /// The session cookie's name.
 inline constexpr std::string_view kSessionCookie = "convene_session";
+
+/// True when the URL's host is a loopback address (localhost, 127.0.0.0/8, ::1): links and QR
+/// codes built on it cannot work from anyone else's device.
+bool IsLoopbackUrl(std::string_view url);
+
+/// The client's address: the peer, or, when the peer is a trusted proxy, the nearest address
+/// in X-Forwarded-For that is not itself a trusted proxy.
+std::string ClientAddress(const Request& request, const std::vector<std::string>& trusted);
 
 /// The origin (`scheme://host[:port]`, lower-case, default port dropped) of an absolute URL;
 /// empty when `url` is not one.

@@ -20,6 +20,8 @@ public:
 
     /// The response for a GET/HEAD of `request.path`, or nullopt when there is no such file.
     std::optional<Response> Serve(const Request& request) const;
+    /// The response for file `relative` (under the web root), whatever the request's path.
+    std::optional<Response> ServeFile(std::string relative, const Request& request) const;
 
     static std::string_view ContentTypeFor(std::string_view path);
 

@@ -43,5 +43,6 @@ Response QrPng(Call& call);
 
 // join.cpp
 Response Join(Call& call);
+Response JoinPage(Call& call);
 
 }  // namespace convene::http::handlers

@@ -8,9 +8,17 @@ Response Healthz(Call& call) {
     if (!call.services.ready()) {
         return JsonResponse(503, {{"status", "unavailable"}});
     }
+    Json warnings = Json::array();
+    if (IsLoopbackUrl(call.settings.base_url)) {
+        warnings.push_back("The base URL " + call.settings.base_url +
+                           " is a loopback address: QR codes and links will point phones at "
+                           "themselves. Set --base-url.");
+    }
     return JsonResponse(200, {{"status", "ok"},
                               {"version", CONVENE_VERSION},
-                              {"schema_version", storage::LatestSchemaVersion()}});
+                              {"schema_version", storage::LatestSchemaVersion()},
+                              {"base_url", call.settings.base_url},
+                              {"warnings", warnings}});
 }
 
 }  // namespace convene::http::handlers

@@ -23,4 +23,12 @@ Response Join(Call& call) {
                               {"returning", joined->returning}});
 }
 
+Response JoinPage(Call& call) {
+    const bool live = call.services.joins.IsLiveLink(call.Param("token"));
+    auto page = call.web.ServeFile(live ? "live.html" : "link-invalid.html", call.request);
+    if (!page) return Error(call, domain::NotFound("not_found", "There is nothing here."));
+    if (!live && page->status == 200) page->status = 404;
+    return *page;
+}
+
 }  // namespace convene::http::handlers

@@ -76,6 +76,13 @@ TEST(Config, BadValuesGiveOneClearLine) {
     }
 }
 
+TEST(Config, TrustedProxiesAreIpAddresses) {
+    EXPECT_EQ(Serve({"--trusted-proxy", "127.0.0.1,::1"}).trusted_proxies,
+              (std::vector<std::string>{"127.0.0.1", "::1"}));
+    EXPECT_NE(Error({"--trusted-proxy", "proxy.local"}).find("--trusted-proxy"), std::string::npos);
+    EXPECT_NE(Error({"--trusted-proxy", "10.0.0.1,"}).find("--trusted-proxy"), std::string::npos);
+}
+
 TEST(Config, HelpAndVersion) {
     EXPECT_TRUE(std::holds_alternative<HelpCommand>(Parse({"--help"})));
     EXPECT_TRUE(std::holds_alternative<HelpCommand>(Parse({"serve", "-h"})));

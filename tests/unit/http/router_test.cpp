@@ -126,5 +126,45 @@ TEST(RouterOrigin, OriginOfNormalisesUrls) {
     EXPECT_EQ(OriginOf("http://user@evil.org"), "");
 }
 
+TEST(ClientAddress, BelievesForwardedForOnlyFromTrustedProxies) {
+    auto request = Request::Make(Method::kGet, "/", {}, {{"X-Forwarded-For", "203.0.113.5"}});
+    request.client = "198.51.100.1";
+    EXPECT_EQ(ClientAddress(request, {}), "198.51.100.1");
+    EXPECT_EQ(ClientAddress(request, {"10.0.0.1"}), "198.51.100.1");
+    request.client = "10.0.0.1";
+    EXPECT_EQ(ClientAddress(request, {"10.0.0.1"}), "203.0.113.5");
+    // A client cannot forge its way past the proxy chain: the rightmost untrusted hop wins.
+    request.headers = {{"X-Forwarded-For", "1.2.3.4, 203.0.113.5, 10.0.0.2"}};
+    EXPECT_EQ(ClientAddress(request, {"10.0.0.1", "10.0.0.2"}), "203.0.113.5");
+    request.headers = {};
+    EXPECT_EQ(ClientAddress(request, {"10.0.0.1"}), "10.0.0.1");
+}
+
+TEST(LoopbackUrl, RecognisesLoopbackHosts) {
+    for (const char* url : {"http://127.0.0.1:8080", "http://localhost", "http://[::1]:80",
+                            "https://127.1.2.3/x", "http://app.localhost:3000"}) {
+        EXPECT_TRUE(IsLoopbackUrl(url)) << url;
+    }
+    for (const char* url : {"https://convene.example.org", "http://192.168.1.10:8080",
+                            "http://[2001:db8::1]", "http://127.example.org"}) {
+        EXPECT_FALSE(IsLoopbackUrl(url)) << url;
+    }
+}
+
+class LoopbackRouterTest : public RouterFixture {
+protected:
+    LoopbackRouterTest() : RouterFixture({}, "http://127.0.0.1:8080") {}
+};
+
+TEST_F(LoopbackRouterTest, HealthzWarnsAboutALoopbackBaseUrl) {
+    auto body = Body(Send(Method::kGet, "/healthz"));
+    ASSERT_EQ(body["warnings"].size(), 1u);
+    EXPECT_NE(body["warnings"][0].get<std::string>().find("loopback"), std::string::npos);
+}
+
+TEST_F(RouterTest, HealthzHasNoWarningForARealBaseUrl) {
+    EXPECT_TRUE(Body(Send(Method::kGet, "/healthz"))["warnings"].empty());
+}
+
 }  // namespace
 }  // namespace convene::http

@@ -227,5 +227,33 @@ TEST_F(SessionsRoutesTest, QrCodesEncodeTheJoinUrl) {
               404);
 }
 
+TEST_F(SessionsRoutesTest, JoinLinkPageIsServedForLiveLinksOnly) {
+    auto session = CreateSession();
+    const std::string url = session["join_url"];
+    const auto path = url.substr(std::string(kBase).size());
+    auto page = Send(Method::kGet, path);
+    EXPECT_EQ(page.status, 200);
+    EXPECT_EQ(page.Header("Content-Type"), "text/html; charset=utf-8");
+    EXPECT_NE(page.body.find("/live.js"), std::string::npos);
+
+    Call(Method::kPost, "/api/sessions/" + std::string(session["id"]) + "/code", owner);
+    auto stale = Send(Method::kGet, path);
+    EXPECT_EQ(stale.status, 404);
+    EXPECT_NE(stale.body.find("no longer valid"), std::string::npos);
+    EXPECT_EQ(Send(Method::kGet, "/j/made-up").status, 404);
+}
+
+TEST_F(SessionsRoutesTest, AParticipantComesBackWithTheirTokenAlone) {
+    auto session = CreateSession();
+    auto first = Body(Send(Method::kPost, "/api/join", json{{"code", session["code"]}}.dump()));
+    auto again = Send(Method::kPost, "/api/join",
+                      json{{"participant_token", first["participant_token"]}}.dump());
+    ASSERT_EQ(again.status, 200) << again.body;
+    EXPECT_EQ(Body(again)["participant_id"], first["participant_id"]);
+    EXPECT_EQ(Body(again)["returning"], true);
+    EXPECT_EQ(ErrorCode(Send(Method::kPost, "/api/join", R"({"participant_token":"ptk_nope"})")),
+              "unknown_code");
+}
+
 }  // namespace
 }  // namespace convene::http
