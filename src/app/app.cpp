@@ -7,6 +7,7 @@
 #include "convene/domain/account_service.hpp"
 #include "convene/domain/join_service.hpp"
 #include "convene/domain/session_service.hpp"
+#include "convene/domain/slide_service.hpp"
 #include "convene/domain/password_hasher.hpp"
 #include "convene/http/router.hpp"
 #include "convene/jobs/scheduler.hpp"
@@ -61,6 +62,7 @@ struct App::Parts {
     std::unique_ptr<domain::AccountService> accounts;
     std::unique_ptr<domain::SessionService> sessions;
     std::unique_ptr<domain::JoinService> joins;
+    std::unique_ptr<domain::SlideService> slides;
     std::unique_ptr<jobs::Scheduler> scheduler;
     std::unique_ptr<http::Services> services;
     std::unique_ptr<http::StaticFiles> static_files;
@@ -123,11 +125,13 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
         domain::SessionService::Settings{});
     p.joins = std::make_unique<domain::JoinService>(*p.database, *p.clock, *p.random,
                                                     util::Throttle::Settings{});
+    p.slides = std::make_unique<domain::SlideService>(*p.database, *p.clock, *p.random);
     p.scheduler = std::make_unique<jobs::Scheduler>(*p.clock, MakeJobs(p));
     p.services = std::make_unique<http::Services>(http::Services{
         .accounts = *p.accounts,
         .sessions = *p.sessions,
         .joins = *p.joins,
+        .slides = *p.slides,
         .ready = [db = p.database.get()] { return db->Ping(); },
     });
     p.static_files = MakeStaticFiles(p.config);

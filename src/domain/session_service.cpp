@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "convene/domain/slide_service.hpp"
 #include "convene/domain/validation.hpp"
 #include "convene/util/time.hpp"
 
@@ -169,6 +170,8 @@ Result<SessionView> SessionService::Create(const model::User& caller, const NewS
         storage::Transaction tx(*db);
         DrawCodeAndLink(*db, session);
         SessionRepository::Insert(*db, session);
+        AddJoinSlide(*db, random_, session, now);
+        SessionRepository::Update(*db, session);
         tx.Commit();
     }
     end_dates_changed_();
@@ -308,6 +311,8 @@ Result<SessionView> SessionService::Duplicate(const model::User& caller, std::st
         copy = NewRecord(random_.Id(), caller.id, title, original.kind, ends_at, now);
         DrawCodeAndLink(*db, copy);
         SessionRepository::Insert(*db, copy);
+        CopySlides(*db, random_, original, copy, now);
+        SessionRepository::Update(*db, copy);
         tx.Commit();
     }
     end_dates_changed_();

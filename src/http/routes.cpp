@@ -23,7 +23,8 @@ std::vector<Route> ApiRoutes() {
     constexpr Policy kPublic{.auth = Auth::kNone};
     constexpr Policy kAuth{.auth = Auth::kNone, .rate_bucket = "auth", .max_body = 16 * 1024};
     constexpr Policy kUser{.auth = Auth::kUser};
-    constexpr Policy kUserSmall{.auth = Auth::kUser, .max_body = 16 * 1024};
+    // 64 KiB: room for a slide body of 10,000 characters of any script.
+    constexpr Policy kUserSmall{.auth = Auth::kUser, .max_body = 64 * 1024};
 
     return {
         // method        pattern                 handler          policy
@@ -53,6 +54,13 @@ std::vector<Route> ApiRoutes() {
         {Method::kGet,    "/api/sessions/{id}/audit",       h::GetAudit,         kUser},
         {Method::kGet,    "/api/sessions/{id}/qr.svg",      h::QrSvg,            kUser},
         {Method::kGet,    "/api/sessions/{id}/qr.png",      h::QrPng,            kUser},
+        {Method::kGet,    "/api/sessions/{id}/slides",      h::ListSlides,       kUser},
+        {Method::kPost,   "/api/sessions/{id}/slides",      h::AddSlide,         kUserSmall},
+        {Method::kPatch,  "/api/sessions/{id}/slides/{slide_id}",          h::PatchSlide,
+                                                                           kUserSmall},
+        {Method::kDelete, "/api/sessions/{id}/slides/{slide_id}",          h::DeleteSlide, kUser},
+        {Method::kPost,   "/api/sessions/{id}/slides/{slide_id}/activate", h::ActivateSlide,
+                                                                           kUserSmall},
         {Method::kGet,    "/api/trash",                     h::ListTrash,        kUser},
         {Method::kPost,   "/api/trash/{id}/restore",        h::RestoreSession,   kUserSmall},
 

@@ -20,6 +20,7 @@ protected:
         : services{.accounts = accounts,
                    .sessions = sessions,
                    .joins = joins,
+                   .slides = slides,
                    .ready = [this] { return database.Ping(); }},
           router(WithExtra(std::move(extra)), http::RateBuckets(), services, clock, random,
                  {.base_url = std::move(base_url)}, static_files) {}

@@ -5,6 +5,7 @@
 #include "convene/domain/account_service.hpp"
 #include "convene/domain/join_service.hpp"
 #include "convene/domain/session_service.hpp"
+#include "convene/domain/slide_service.hpp"
 #include "convene/storage/migrator.hpp"
 #include "convene/storage/session_repository.hpp"
 #include "fakes.hpp"
@@ -20,7 +21,8 @@ protected:
           accounts(database, clock, random, hasher, domain::AccountService::Settings{}),
           sessions(database, clock, random, [this] { ++end_date_changes; },
                    domain::SessionService::Settings{}),
-          joins(database, clock, random, util::Throttle::Settings{}) {
+          joins(database, clock, random, util::Throttle::Settings{}),
+          slides(database, clock, random) {
         auto db = database.Acquire();
         storage::Migrate(*db, storage::EmbeddedMigrations());
     }
@@ -45,6 +47,7 @@ protected:
     int end_date_changes = 0;
     domain::SessionService sessions;
     domain::JoinService joins;
+    domain::SlideService slides;
 };
 
 }  // namespace convene::testing

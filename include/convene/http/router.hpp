@@ -12,6 +12,7 @@
 #include "convene/domain/account_service.hpp"
 #include "convene/domain/join_service.hpp"
 #include "convene/domain/session_service.hpp"
+#include "convene/domain/slide_service.hpp"
 #include "convene/http/request.hpp"
 #include "convene/http/static_files.hpp"
 #include "convene/model/user.hpp"
@@ -52,6 +53,7 @@ struct Services {
     domain::AccountService& accounts;
     domain::SessionService& sessions;
     domain::JoinService& joins;
+    domain::SlideService& slides;
     /// True when the server can serve (database reachable). Used by /healthz.
     std::function<bool()> ready;
 };

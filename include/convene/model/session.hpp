@@ -67,3 +67,24 @@ struct Participant {
 };
 
 }  // namespace convene::model
+
+namespace convene::model {
+
+enum class SlideKind { kText, kJoin };
+
+/// One slide of a session. `join` slides show the code, link and QR code (for the screen).
+struct Slide {
+    std::string id;
+    std::string session_id;
+    int position = 0;
+    SlideKind kind = SlideKind::kText;
+    std::string title;
+    std::string body;
+    util::Instant created_at;
+};
+
+inline const char* SlideKindName(SlideKind kind) {
+    return kind == SlideKind::kJoin ? "join" : "text";
+}
+
+}  // namespace convene::model

@@ -41,6 +41,13 @@ Response RestoreSession(Call& call);
 Response QrSvg(Call& call);
 Response QrPng(Call& call);
 
+// slides.cpp
+Response ListSlides(Call& call);
+Response AddSlide(Call& call);
+Response PatchSlide(Call& call);
+Response DeleteSlide(Call& call);
+Response ActivateSlide(Call& call);
+
 // join.cpp
 Response Join(Call& call);
 Response JoinPage(Call& call);

@@ -52,6 +52,8 @@ Json RenderSession(const model::Session& session, model::SessionRole role,
         {"join_url", JoinUrl(base_url, session)},
         {"created_at", util::FormatRfc3339(session.created_at)},
         {"role", model::RoleName(role)},
+        {"active_slide_id",
+         session.active_slide_id ? Json(*session.active_slide_id) : Json(nullptr)},
     };
 }
 

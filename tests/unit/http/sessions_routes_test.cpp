@@ -255,5 +255,36 @@ TEST_F(SessionsRoutesTest, AParticipantComesBackWithTheirTokenAlone) {
               "unknown_code");
 }
 
+TEST_F(SessionsRoutesTest, SlideRoutes) {
+    const std::string id = CreateSession()["id"];
+    const std::string base = "/api/sessions/" + id + "/slides";
+    auto deck = Body(Send(Method::kGet, base, {}, {{"Cookie", owner}}));
+    ASSERT_EQ(deck["slides"].size(), 1u);
+    EXPECT_EQ(deck["slides"][0]["kind"], "join");
+    EXPECT_EQ(deck["slides"][0]["active"], true);
+    EXPECT_EQ(deck["active_slide_id"], deck["slides"][0]["id"]);
+
+    auto added = Call(Method::kPost, base, owner, R"({"title":"Agenda","body":"1. Hello"})");
+    ASSERT_EQ(added.status, 201) << added.body;
+    const std::string slide_id = Body(added)["id"];
+    EXPECT_EQ(Body(added)["kind"], "text");
+    EXPECT_EQ(Body(added)["position"], 1);
+
+    auto patched = Call(Method::kPatch, base + "/" + slide_id, owner, R"({"position":0})");
+    ASSERT_EQ(patched.status, 200) << patched.body;
+    EXPECT_EQ(Body(patched)["position"], 0);
+    auto active = Body(Call(Method::kPost, base + "/" + slide_id + "/activate", owner));
+    EXPECT_EQ(active["active_slide_id"], slide_id);
+    EXPECT_EQ(Body(Call(Method::kGet, "/api/sessions/" + id, owner))["active_slide_id"], slide_id);
+
+    EXPECT_EQ(ErrorCode(Call(Method::kPost, base, owner, R"({"kind":"poll"})")), "invalid_kind");
+    EXPECT_EQ(ErrorCode(Call(Method::kPost, base, owner, R"({"position":-1})")), "invalid_position");
+    EXPECT_EQ(ErrorCode(Call(Method::kPatch, base + "/nope", owner, R"({"title":"x"})")),
+              "slide_not_found");
+    EXPECT_EQ(Call(Method::kGet, base, helper).status, 404);
+    EXPECT_EQ(Call(Method::kDelete, base + "/" + slide_id, owner).status, 204);
+    EXPECT_TRUE(Body(Call(Method::kGet, base, owner))["active_slide_id"].is_null());
+}
+
 }  // namespace
 }  // namespace convene::http
