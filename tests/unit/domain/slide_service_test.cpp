@@ -17,9 +17,8 @@ protected:
 
     std::vector<std::string> Titles() {
         std::vector<std::string> titles;
-        for (const auto& slide : slides.List(owner, session.id)->slides) {
-            titles.push_back(slide.title);
-        }
+        const auto deck = slides.List(owner, session.id);  // kept alive for the loop
+        for (const auto& slide : deck->slides) titles.push_back(slide.title);
         return titles;
     }
 

@@ -286,5 +286,20 @@ TEST_F(SessionsRoutesTest, SlideRoutes) {
     EXPECT_TRUE(Body(Call(Method::kGet, base, owner))["active_slide_id"].is_null());
 }
 
+TEST_F(SessionsRoutesTest, ATrashedSessionAnswers404Everywhere) {
+    auto session = CreateSession();
+    const std::string id = session["id"];
+    ASSERT_EQ(Call(Method::kDelete, "/api/sessions/" + id, owner).status, 204);
+    for (auto [method, suffix] : std::vector<std::pair<Method, std::string>>{
+             {Method::kGet, ""}, {Method::kPatch, ""}, {Method::kDelete, ""},
+             {Method::kPost, "/close"}, {Method::kPost, "/open"}, {Method::kPost, "/code"},
+             {Method::kPost, "/duplicate"}, {Method::kGet, "/audit"}, {Method::kGet, "/slides"},
+             {Method::kGet, "/qr.png"}}) {
+        EXPECT_EQ(Call(method, "/api/sessions/" + id + suffix, owner, "{}").status, 404) << suffix;
+    }
+    EXPECT_EQ(Send(Method::kPost, "/api/join", json{{"code", session["code"]}}.dump()).status, 404);
+    EXPECT_TRUE(Body(Send(Method::kGet, "/api/sessions", {}, {{"Cookie", owner}}))["sessions"].empty());
+}
+
 }  // namespace
 }  // namespace convene::http
