@@ -3,6 +3,7 @@
 
 #include <thread>
 
+#include "convene/app/config.hpp"
 #include "convene/util/time.hpp"
 #include "http_client.hpp"
 #include "test_server.hpp"
@@ -87,6 +88,42 @@ TEST_F(SessionsIntegration, ASessionThatExpiredWhileTheServerWasDownIsClosedAtSt
     EXPECT_EQ(closed["status"], "closed");  // at once: no polling here
     EXPECT_EQ(closed["closed_at"], util::FormatRfc3339(ends_at));
     EXPECT_EQ(closed["close_reason"], "expiry");
+}
+
+/// Sends 5 wrong codes claiming to come from `forwarded_for`, then the right code.
+int StatusAfterFiveWrongCodes(std::uint16_t port, const std::string& code,
+                              const std::string& wrong, const std::string& forwarded_for,
+                              const std::string& next_forwarded_for) {
+    HttpClient client(port);
+    for (int i = 0; i < 5; ++i) {
+        client.Request("POST", "/api/join", json{{"code", wrong}}.dump(),
+                       {{"X-Forwarded-For", forwarded_for}});
+    }
+    return client
+        .Request("POST", "/api/join", json{{"code", code}}.dump(),
+                 {{"X-Forwarded-For", next_forwarded_for}})
+        .status;
+}
+
+TEST(JoinThrottleBehindProxy, ForwardedForCountsOnlyFromATrustedProxy) {
+    for (const bool trusted : {false, true}) {
+        app::Config config;
+        if (trusted) config.trusted_proxies = {"127.0.0.1"};
+        TestServer server(config);
+        HttpClient owner(server.Port(), server.BaseUrl());
+        owner.PostJson("/api/auth/signup",
+                       {{"email", "o@example.org"}, {"password", "long enough"}, {"name", "O"}});
+        auto session = CreateSession(owner, Now() + std::chrono::days{1});
+        const std::string code = session["code"];
+        const std::string wrong = code == "000000" ? "000001" : "000000";
+        // One guesser behind the proxy, then a different person behind the same proxy.
+        const int status =
+            StatusAfterFiveWrongCodes(server.Port(), code, wrong, "203.0.113.7", "203.0.113.8");
+        // Untrusted: the header is ignored, everyone is "127.0.0.1", so the guesser's block
+        // hits the next person too; a client cannot dodge the throttle by forging the header.
+        // Trusted: the next person is someone else and gets in.
+        EXPECT_EQ(status, trusted ? 200 : 429) << (trusted ? "trusted" : "untrusted");
+    }
 }
 
 }  // namespace
