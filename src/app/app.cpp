@@ -11,6 +11,7 @@
 #include "convene/domain/password_hasher.hpp"
 #include "convene/http/router.hpp"
 #include "convene/jobs/scheduler.hpp"
+#include "convene/live/hub.hpp"
 #include "convene/http/routes.hpp"
 #include "convene/http/static_files.hpp"
 #include "convene/storage/database.hpp"
@@ -60,6 +61,7 @@ struct App::Parts {
     std::unique_ptr<storage::Database> database;
     std::unique_ptr<domain::PasswordHasher> hasher;
     std::unique_ptr<domain::AccountService> accounts;
+    std::unique_ptr<live::Hub> hub;
     std::unique_ptr<domain::SessionService> sessions;
     std::unique_ptr<domain::JoinService> joins;
     std::unique_ptr<domain::SlideService> slides;
@@ -116,16 +118,21 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
     p.accounts = std::make_unique<domain::AccountService>(*p.database, *p.clock, *p.random,
                                                           *p.hasher,
                                                           domain::AccountService::Settings{});
+    // The hub reads snapshots through the session service, built right after it; the hub
+    // only reads once a client subscribes, long after both exist.
+    p.hub = std::make_unique<live::Hub>(
+        [parts = parts_.get()](std::string_view id) { return parts->sessions->Snapshot(id); },
+        live::Hub::Settings{});
     // The scheduler is built after the service it drives; until then there is nothing to wake.
     p.sessions = std::make_unique<domain::SessionService>(
-        *p.database, *p.clock, *p.random,
+        *p.database, *p.clock, *p.random, *p.hub,
         [parts = parts_.get()] {
             if (parts->scheduler) parts->scheduler->Wake();
         },
         domain::SessionService::Settings{});
     p.joins = std::make_unique<domain::JoinService>(*p.database, *p.clock, *p.random,
                                                     util::Throttle::Settings{});
-    p.slides = std::make_unique<domain::SlideService>(*p.database, *p.clock, *p.random);
+    p.slides = std::make_unique<domain::SlideService>(*p.database, *p.clock, *p.random, *p.hub);
     p.scheduler = std::make_unique<jobs::Scheduler>(*p.clock, MakeJobs(p));
     p.services = std::make_unique<http::Services>(http::Services{
         .accounts = *p.accounts,
@@ -148,7 +155,7 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
             .io_threads = p.config.threads,
             .request_timeout = std::chrono::milliseconds{p.config.request_timeout_ms},
         },
-        *p.router);
+        *p.router, *p.hub);
 }
 
 App::~App() { Stop(); }
@@ -176,6 +183,7 @@ std::uint16_t App::Start() {
                      p.base_url);
     }
     p.router->SetBaseUrl(p.base_url);
+    p.hub->SetBaseUrl(p.base_url);
     p.scheduler->Start();
     p.server->Start();
     return port;
@@ -187,6 +195,7 @@ void App::Stop() {
     auto& p = *parts_;
     if (p.stopped) return;
     p.stopped = true;
+    p.hub->CloseAll();  // live sockets get a clean close (1001) before the server drains
     p.server->Stop();
     p.scheduler->Stop();
     try {

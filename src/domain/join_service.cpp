@@ -59,6 +59,16 @@ Result<model::Session> JoinService::FindByParticipant(const std::string& partici
     return *session;
 }
 
+std::optional<model::Participant> JoinService::AuthenticateParticipant(
+    std::string_view session_id, const std::string& token) {
+    if (!token.starts_with(kParticipantPrefix)) return std::nullopt;
+    auto db = database_.Acquire();
+    auto participant =
+        storage::ParticipantRepository::FindByTokenHash(*db, util::Sha256Hex(token));
+    if (!participant || participant->session_id != session_id) return std::nullopt;
+    return participant;
+}
+
 bool JoinService::IsLiveLink(const std::string& token) {
     auto db = database_.Acquire();
     return storage::SessionRepository::FindByLinkToken(*db, token).has_value();

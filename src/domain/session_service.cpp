@@ -4,6 +4,7 @@
 
 #include "convene/domain/slide_service.hpp"
 #include "convene/domain/validation.hpp"
+#include "convene/storage/slide_repository.hpp"
 #include "convene/util/time.hpp"
 
 namespace convene::domain {
@@ -82,11 +83,12 @@ std::string JsonObjectText(std::initializer_list<std::pair<std::string_view, std
 }
 
 SessionService::SessionService(storage::Database& database, const util::Clock& clock,
-                               util::Random& random, std::function<void()> end_dates_changed,
-                               Settings settings)
+                               util::Random& random, SessionEvents& events,
+                               std::function<void()> end_dates_changed, Settings settings)
     : database_(database),
       clock_(clock),
       random_(random),
+      events_(events),
       end_dates_changed_(std::move(end_dates_changed)),
       settings_(settings) {}
 
@@ -222,7 +224,11 @@ Result<SessionView> SessionService::Update(const model::User& caller, std::strin
     if (title) session.title = *title;
     SessionRepository::Update(*db, session);
     tx.Commit();
-    if (moves_end) end_dates_changed_();
+    if (moves_end) {
+        end_dates_changed_();
+        events_.SessionChanged(session.id, SessionEvent::kEndDate);
+    }
+    if (title) events_.SessionChanged(session.id, SessionEvent::kTitle);
     return found;
 }
 
@@ -232,7 +238,8 @@ Result<SessionView> SessionService::Close(const model::User& caller, std::string
     auto found = FindOwned(*db, caller, id);
     if (!found) return found;
     auto& session = found->session;
-    if (session.status == SessionStatus::kOpen) {
+    const bool changed = session.status == SessionStatus::kOpen;
+    if (changed) {
         session.status = SessionStatus::kClosed;
         session.closed_at = clock_.Now();
         session.close_reason = model::CloseReason::kOwner;
@@ -241,6 +248,7 @@ Result<SessionView> SessionService::Close(const model::User& caller, std::string
     }
     tx.Commit();
     end_dates_changed_();
+    if (changed) events_.SessionChanged(session.id, SessionEvent::kClosed);
     return found;
 }
 
@@ -274,6 +282,7 @@ Result<SessionView> SessionService::Open(const model::User& caller, std::string_
     }
     tx.Commit();
     end_dates_changed_();
+    if (changed) events_.SessionChanged(session.id, SessionEvent::kOpened);
     return found;
 }
 
@@ -287,6 +296,7 @@ Result<SessionView> SessionService::RegenerateCode(const model::User& caller,
     SessionRepository::Update(*db, found->session);
     Audit(*db, found->session, caller.id, "code_regenerated");
     tx.Commit();
+    events_.SessionChanged(found->session.id, SessionEvent::kCode);
     return found;
 }
 
@@ -329,6 +339,7 @@ Result<void> SessionService::Trash(const model::User& caller, std::string_view i
     Audit(*db, found->session, caller.id, "deleted");
     tx.Commit();
     end_dates_changed_();
+    events_.SessionChanged(found->session.id, SessionEvent::kDeleted);
     return {};
 }
 
@@ -379,7 +390,18 @@ std::vector<model::Session> SessionService::CloseExpired(util::Instant now) {
               JsonObjectText({{"reason", "expiry"}}));
     }
     tx.Commit();
+    for (const auto& session : expired) {
+        events_.SessionChanged(session.id, SessionEvent::kClosed);
+    }
     return expired;
+}
+
+std::optional<LiveSnapshot> SessionService::Snapshot(std::string_view id) {
+    auto db = database_.Acquire();
+    storage::Transaction tx(*db, storage::Transaction::Mode::kRead);
+    auto session = SessionRepository::FindById(*db, id);
+    if (!session || session->deleted_at) return std::nullopt;
+    return LiveSnapshot{std::move(*session), storage::SlideRepository::List(*db, id)};
 }
 
 std::optional<util::Instant> SessionService::NextEndDate() {

@@ -77,8 +77,8 @@ void CopySlides(storage::Connection& db, util::Random& random, const model::Sess
 }
 
 SlideService::SlideService(storage::Database& database, const util::Clock& clock,
-                           util::Random& random)
-    : database_(database), clock_(clock), random_(random) {}
+                           util::Random& random, SessionEvents& events)
+    : database_(database), clock_(clock), random_(random), events_(events) {}
 
 Result<SlideDeck> SlideService::List(const model::User& caller, std::string_view session_id) {
     auto db = database_.Acquire();
@@ -111,6 +111,7 @@ Result<model::Slide> SlideService::Add(const model::User& caller, std::string_vi
     slides.insert(slides.begin() + at, slide);
     Renumber(*db, slides);
     tx.Commit();
+    events_.SessionChanged(session_id, SessionEvent::kSlides);
     return slide;
 }
 
@@ -120,9 +121,8 @@ Result<model::Slide> SlideService::Update(const model::User& caller, std::string
     if (!valid) return valid.error();
     auto db = database_.Acquire();
     storage::Transaction tx(*db);
-    if (!SessionRepository::FindForUser(*db, session_id, caller.id)) {
-        return NotFound("session_not_found", "No such session.");
-    }
+    auto found = SessionRepository::FindForUser(*db, session_id, caller.id);
+    if (!found) return NotFound("session_not_found", "No such session.");
     auto slides = SlideRepository::List(*db, session_id);
     auto it = std::find_if(slides.begin(), slides.end(),
                            [&](const model::Slide& s) { return s.id == slide_id; });
@@ -142,6 +142,10 @@ Result<model::Slide> SlideService::Update(const model::User& caller, std::string
     }
     auto result = *it;
     tx.Commit();
+    // Participants see the active slide's content; a change elsewhere is for facilitators.
+    events_.SessionChanged(session_id, found->session.active_slide_id == result.id
+                                           ? SessionEvent::kActiveSlide
+                                           : SessionEvent::kSlides);
     return result;
 }
 
@@ -156,11 +160,14 @@ Result<void> SlideService::Remove(const model::User& caller, std::string_view se
     if (removed == 0) return SlideNotFound();
     SlideRepository::Delete(*db, slide_id);
     Renumber(*db, slides);
-    if (found->session.active_slide_id == slide_id) {
+    const bool was_active = found->session.active_slide_id == slide_id;
+    if (was_active) {
         found->session.active_slide_id.reset();
         SessionRepository::Update(*db, found->session);
     }
     tx.Commit();
+    events_.SessionChanged(session_id,
+                           was_active ? SessionEvent::kActiveSlide : SessionEvent::kSlides);
     return {};
 }
 
@@ -178,6 +185,7 @@ Result<SlideDeck> SlideService::Activate(const model::User& caller, std::string_
     found->session.active_slide_id = std::string(slide_id);
     SessionRepository::Update(*db, found->session);
     tx.Commit();
+    events_.SessionChanged(session_id, SessionEvent::kActiveSlide);
     return SlideDeck{std::move(slides), found->session.active_slide_id};
 }
 

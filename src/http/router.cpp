@@ -28,6 +28,10 @@ std::vector<std::string_view> Segments(std::string_view path) {
 
 bool IsApiPath(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
 
+AppError BadOrigin() {
+    return domain::Forbidden("bad_origin", "This request must come from the Convene site itself.");
+}
+
 AppError ErrorOf(ErrorKind kind, std::string code, std::string message) {
     return {kind, std::move(code), std::move(message), std::nullopt};
 }
@@ -174,6 +178,65 @@ std::size_t Router::BodyLimit(Method method, std::string_view target) const {
     return settings_.max_body;
 }
 
+Result<std::optional<Principal>> Router::Authenticate(const Request& request) {
+    if (auto authorization = request.Header("Authorization")) {
+        const auto token = BearerToken(*authorization);
+        auto user = token.empty() ? std::nullopt : services_.accounts.AuthenticateToken(token);
+        if (!user) return domain::Unauthenticated("invalid_token", "The API token is not valid.");
+        return std::optional<Principal>{Principal{std::move(*user), AuthMethod::kBearer, {}}};
+    }
+    if (auto cookie = request.Cookie(kSessionCookie)) {
+        if (auto user = services_.accounts.AuthenticateSession(*cookie)) {
+            return std::optional<Principal>{Principal{std::move(*user), AuthMethod::kCookie, *cookie}};
+        }
+    }
+    return std::optional<Principal>{};
+}
+
+bool Router::ForeignOrigin(const Request& request) const {
+    std::string origin;
+    if (auto header = request.Header("Origin")) {
+        origin = *header == "null" ? "null" : OriginOf(*header);
+        if (origin.empty()) origin = "invalid";
+    } else if (auto referer = request.Header("Referer")) {
+        origin = OriginOf(*referer);
+        if (origin.empty()) origin = "invalid";
+    }
+    // Absent: nothing to judge here (the caller decides). Present: it must be ours.
+    return !origin.empty() && origin != origin_;
+}
+
+Result<LiveGrant> Router::AuthorizeLive(const Request& request) {
+    try {
+        constexpr std::string_view kPrefix = "/ws/sessions/";
+        if (!request.path.starts_with(kPrefix)) {
+            return domain::NotFound("not_found", "There is nothing here.");
+        }
+        const auto id = PercentDecode(request.path.substr(kPrefix.size()));
+        if (!id || id->empty() || id->find('/') != std::string::npos) {
+            return domain::NotFound("not_found", "There is nothing here.");
+        }
+        // A browser always sends Origin on a WebSocket; it must be ours. Other clients are
+        // judged by their credentials alone.
+        if (request.Header("Origin") && ForeignOrigin(request)) return BadOrigin();
+        if (auto token = request.QueryParam("participant_token")) {
+            auto participant = services_.joins.AuthenticateParticipant(*id, *token);
+            if (!participant) return domain::NotFound("session_not_found", "No such session.");
+            return LiveGrant{*id, false, participant->id};
+        }
+        auto principal = Authenticate(request);
+        if (!principal) return principal.error();
+        if (!*principal) return domain::Unauthenticated("unauthenticated", "Sign in first.");
+        auto session = services_.sessions.Get((*principal)->user, *id);
+        if (!session) return session.error();
+        return LiveGrant{*id, true, (*principal)->user.id};
+    } catch (const std::exception& e) {
+        spdlog::error("live authorization {} failed: {}", request.path, e.what());
+        return domain::AppError{ErrorKind::kUnavailable, "storage_unavailable",
+                                "The server cannot check this right now.", std::chrono::seconds{5}};
+    }
+}
+
 Response Router::Handle(Request request) {
     if (request.request_id.empty()) request.request_id = random_.Hex(8);
     request.client = ClientAddress(request, settings_.trusted_proxies);
@@ -243,20 +306,9 @@ Response Router::Dispatch(Request& request) {
 
     std::optional<Principal> principal;
     if (policy.auth != Auth::kNone) {
-        if (auto authorization = request.Header("Authorization")) {
-            const auto token = BearerToken(*authorization);
-            auto user = token.empty() ? std::nullopt : services_.accounts.AuthenticateToken(token);
-            if (!user) {
-                return ErrorResponse(
-                    domain::Unauthenticated("invalid_token", "The API token is not valid."),
-                    request.request_id);
-            }
-            principal = Principal{std::move(*user), AuthMethod::kBearer, {}};
-        } else if (auto cookie = request.Cookie(kSessionCookie)) {
-            if (auto user = services_.accounts.AuthenticateSession(*cookie)) {
-                principal = Principal{std::move(*user), AuthMethod::kCookie, *cookie};
-            }
-        }
+        auto authenticated = Authenticate(request);
+        if (!authenticated) return ErrorResponse(authenticated.error(), request.request_id);
+        principal = std::move(*authenticated);
         if (policy.auth == Auth::kUser && !principal) {
             return ErrorResponse(domain::Unauthenticated("unauthenticated", "Sign in first."),
                                  request.request_id);
@@ -265,18 +317,10 @@ Response Router::Dispatch(Request& request) {
 
     if (policy.origin_check && ChangesState(request.method) &&
         !(principal && principal->via == AuthMethod::kBearer)) {
-        std::string origin;
-        if (auto header = request.Header("Origin")) {
-            origin = *header == "null" ? "null" : OriginOf(*header);
-        } else if (auto referer = request.Header("Referer")) {
-            origin = OriginOf(*referer);
-        }
+        const bool has_origin = request.Header("Origin") || request.Header("Referer");
         const bool cookie_auth = principal && principal->via == AuthMethod::kCookie;
-        if ((!origin.empty() && origin != origin_) || (origin.empty() && cookie_auth)) {
-            return ErrorResponse(domain::Forbidden("bad_origin",
-                                                   "This request must come from the Convene "
-                                                   "site itself."),
-                                 request.request_id);
+        if (ForeignOrigin(request) || (!has_origin && cookie_auth)) {
+            return ErrorResponse(BadOrigin(), request.request_id);
         }
     }
 

@@ -15,6 +15,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 #include <condition_variable>
 #include <future>
 #include <list>
@@ -25,6 +26,7 @@
 #include "convene/http/error_response.hpp"
 #include "convene/http/router.hpp"
 #include "convene/util/time.hpp"
+#include "ws_session.hpp"
 
 namespace convene::transport {
 namespace {
@@ -70,33 +72,51 @@ bhttp::response<bhttp::string_body> ToMessage(http::Response&& response, unsigne
     return message;
 }
 
-/// Runs the router on `pool` and completes on the caller's executor (the connection's strand).
+/// Runs `work()` on `pool` and completes with its result on the caller's executor (the
+/// connection's strand): blocking work (SQLite, argon2id) never runs on an I/O thread.
 /// A plain operation rather than a coroutine lambda: GCC 12 mishandles moved captures there.
-template <typename Token>
-auto HandleOnPool(asio::thread_pool& pool, http::Router& router, http::Request request,
-                  Token&& token) {
-    return asio::async_initiate<Token, void(http::Response)>(
-        [&pool, &router](auto handler, http::Request r) {
-            auto work = asio::make_work_guard(asio::get_associated_executor(handler));
-            asio::post(pool, [&router, handler = std::move(handler), work = std::move(work),
-                              r = std::move(r)]() mutable {
-                auto response = router.Handle(std::move(r));
-                auto executor = work.get_executor();
-                asio::post(executor, [handler = std::move(handler),
-                                      response = std::move(response)]() mutable {
-                    std::move(handler)(std::move(response));
+template <typename T, typename Work>
+asio::awaitable<T> OnPool(asio::thread_pool& pool, Work work) {
+    // Asio runs the initiation as a coroutine; GCC 12 can relocate objects with inner pointers
+    // (short strings) held in its parameters without moving them. Only a shared_ptr goes in.
+    auto shared = std::make_shared<Work>(std::move(work));
+    return asio::async_initiate<decltype(asio::use_awaitable), void(T)>(
+        [&pool](auto handler, std::shared_ptr<Work> w) {
+            auto guard = asio::make_work_guard(asio::get_associated_executor(handler));
+            asio::post(pool, [handler = std::move(handler), guard = std::move(guard),
+                              w = std::move(w)]() mutable {
+                auto result = std::make_shared<T>((*w)());
+                auto executor = guard.get_executor();
+                asio::post(executor, [handler = std::move(handler), result]() mutable {
+                    std::move(handler)(std::move(*result));
                 });
             });
         },
-        token, std::move(request));
+        asio::use_awaitable, std::move(shared));
 }
+
+// GCC 12 mishandles objects with inner pointers (short strings) that are temporaries of a
+// full-expression containing co_await: a moved string kept pointing into the coroutine frame
+// (found by valgrind). So work for the pool is built in a statement of its own, then awaited.
+struct RouteCall {
+    http::Router* router;
+    http::Request request;
+    http::Response operator()() { return router->Handle(std::move(request)); }
+};
+
+struct LiveAuthorization {
+    http::Router* router;
+    http::Request request;
+    domain::Result<http::LiveGrant> operator()() { return router->AuthorizeLive(request); }
+};
 
 }  // namespace
 
 struct Server::Impl {
-    Impl(Settings s, http::Router& r)
+    Impl(Settings s, http::Router& r, live::Hub& h)
         : settings(std::move(s)),
           router(r),
+          hub(h),
           io_threads(settings.io_threads ? settings.io_threads
                                          : std::max(1u, std::thread::hardware_concurrency())),
           app_pool(settings.app_threads
@@ -111,10 +131,22 @@ struct Server::Impl {
     asio::awaitable<void> WriteErrorAndClose(Connection& connection, int status,
                                              std::string code, std::string message,
                                              unsigned version);
+    asio::awaitable<void> ServeWebSocket(std::shared_ptr<Connection> connection,
+                                         bhttp::request<bhttp::string_body> upgrade);
+    /// The hub subscription a WsSession runs once its handshake is done (off the I/O threads).
+    std::function<asio::awaitable<bool>(std::shared_ptr<WsSession>)> SubscribeOnPool();
     void Forget(const std::shared_ptr<Connection>& connection);
+
+    /// Logs how a connection ended and forgets it (a named type: see RouteCall).
+    struct ConnectionDone {
+        Impl* impl;
+        std::shared_ptr<Connection> connection;
+        void operator()(std::exception_ptr error) const;
+    };
 
     Settings settings;
     http::Router& router;
+    live::Hub& hub;
     std::size_t io_threads;
     asio::thread_pool app_pool;
     asio::io_context ioc;
@@ -152,18 +184,19 @@ asio::awaitable<void> Server::Impl::Accept() {
             connections.push_back(connection);
         }
         asio::co_spawn(connection->stream.get_executor(), Serve(connection),
-                       [this, connection](std::exception_ptr error) {
-                           if (error) {
-                               try {
-                                   std::rethrow_exception(error);
-                               } catch (const std::exception& e) {
-                                   spdlog::error("connection from {} failed: {}",
-                                                 connection->client, e.what());
-                               }
-                           }
-                           Forget(connection);
-                       });
+                       ConnectionDone{this, connection});
     }
+}
+
+void Server::Impl::ConnectionDone::operator()(std::exception_ptr error) const {
+    if (error) {
+        try {
+            std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+            spdlog::error("connection from {} failed: {}", connection->client, e.what());
+        }
+    }
+    impl->Forget(connection);
 }
 
 void Server::Impl::Forget(const std::shared_ptr<Connection>& connection) {
@@ -194,6 +227,55 @@ asio::awaitable<void> Server::Impl::WriteErrorAndClose(Connection& connection, i
         drained_bytes += n;
     }
     connection.stream.close();
+}
+
+asio::awaitable<void> Server::Impl::ServeWebSocket(std::shared_ptr<Connection> connection,
+                                                   bhttp::request<bhttp::string_body> upgrade) {
+    // Authorise before any session data is sent (off the I/O thread: it reads the database).
+    auto request = http::Request::Make(http::ParseMethod(upgrade.method_string()),
+                                       std::string(upgrade.target()));
+    for (const auto& field : upgrade) {
+        request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    request.client = connection->client;
+    request.client = http::ClientAddress(request, router.Settings().trusted_proxies);
+    auto authorizing =
+        OnPool<domain::Result<http::LiveGrant>>(app_pool, LiveAuthorization{&router, request});
+    auto grant = co_await std::move(authorizing);
+    if (!grant) {
+        spdlog::info("{} GET {} refused: {}", connection->client, request.path,
+                     grant.error().code);
+        co_await WriteErrorAndClose(*connection, http::StatusOf(grant.error().kind),
+                                    grant.error().code, grant.error().message, upgrade.version());
+        co_return;
+    }
+    spdlog::info("{} GET {} 101 live {}", connection->client, request.path,
+                 grant->facilitator ? "facilitator" : "participant");
+
+    // The socket is busy for its whole life: Stop() waits for the hub to close it cleanly.
+    connection->busy = true;
+    auto session = std::make_shared<WsSession>(
+        connection, connection->stream, hub, std::move(*grant),
+        WsSession::Settings{.ping_interval = settings.ws_ping_interval});
+    co_await session->Run(std::move(upgrade), SubscribeOnPool());
+    connection->busy = false;
+}
+
+std::function<asio::awaitable<bool>(std::shared_ptr<WsSession>)> Server::Impl::SubscribeOnPool() {
+    return [this](std::shared_ptr<WsSession> self) {
+        return OnPool<bool>(app_pool, [this, self] {
+            const auto& g = self->Grant();
+            try {
+                return hub.Subscribe(g.session_id,
+                                     g.facilitator ? live::Audience::kFacilitator
+                                                   : live::Audience::kParticipant,
+                                     g.identity, self);
+            } catch (const std::exception& e) {
+                spdlog::error("live subscribe to {} failed: {}", g.session_id, e.what());
+                return false;
+            }
+        });
+    };
 }
 
 asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection) {
@@ -261,6 +343,10 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection
         }
 
         auto message = parser.release();
+        if (beast::websocket::is_upgrade(message)) {
+            co_await ServeWebSocket(connection, std::move(message));
+            co_return;
+        }
         const bool head = message.method() == bhttp::verb::head;
         const bool keep_alive = message.keep_alive();
         auto request = ToRequest(std::move(message), connection->client);
@@ -271,8 +357,8 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection
         // back to this connection's strand to write.
         connection->busy = true;
         stream.expires_never();
-        auto response = co_await HandleOnPool(app_pool, router, std::move(request),
-                                              asio::use_awaitable);
+        auto routed = OnPool<http::Response>(app_pool, RouteCall{&router, std::move(request)});
+        auto response = co_await std::move(routed);
 
         const int status = response.status;
         const std::string request_id(response.Header("X-Request-Id").value_or(""));
@@ -293,8 +379,8 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection
     stream.close();
 }
 
-Server::Server(Settings settings, http::Router& router)
-    : impl_(std::make_unique<Impl>(std::move(settings), router)) {}
+Server::Server(Settings settings, http::Router& router, live::Hub& hub)
+    : impl_(std::make_unique<Impl>(std::move(settings), router, hub)) {}
 
 Server::~Server() { Stop(); }
 

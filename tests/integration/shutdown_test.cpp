@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "convene/http/json.hpp"
+#include "convene/live/hub.hpp"
 #include "convene/transport/server.hpp"
 #include "http_client.hpp"
 #include "router_fixture.hpp"
@@ -41,8 +42,9 @@ protected:
 };
 
 TEST_F(GracefulStopTest, InFlightRequestFinishesIdleOnesCloseNewOnesAreRefused) {
+    live::Hub hub([this](std::string_view id) { return sessions.Snapshot(id); }, {});
     transport::Server server({.host = "127.0.0.1", .port = 0, .io_threads = 2, .app_threads = 2},
-                             router);
+                             router, hub);
     const auto port = server.Listen();
     server.Start();
 

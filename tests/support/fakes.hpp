@@ -3,7 +3,10 @@
 #include <atomic>
 #include <mutex>
 #include <random>
+#include <string>
+#include <vector>
 
+#include "convene/domain/session_events.hpp"
 #include "convene/util/clock.hpp"
 #include "convene/util/random.hpp"
 
@@ -35,6 +38,27 @@ public:
 private:
     std::mutex mutex_;
     std::mt19937_64 engine_;
+};
+
+/// Records every session event, for assertions. Thread-safe.
+class RecordingEvents final : public domain::SessionEvents {
+public:
+    void SessionChanged(std::string_view session_id, domain::SessionEvent change) override {
+        std::lock_guard lock(mutex_);
+        events_.emplace_back(std::string(session_id), change);
+    }
+    std::vector<std::pair<std::string, domain::SessionEvent>> Events() {
+        std::lock_guard lock(mutex_);
+        return events_;
+    }
+    void Clear() {
+        std::lock_guard lock(mutex_);
+        events_.clear();
+    }
+
+private:
+    std::mutex mutex_;
+    std::vector<std::pair<std::string, domain::SessionEvent>> events_;
 };
 
 }  // namespace convene::testing

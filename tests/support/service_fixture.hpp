@@ -19,10 +19,10 @@ protected:
         : database({.path = ":memory:"}),
           hasher(domain::PasswordHasher::MinimumForTest()),
           accounts(database, clock, random, hasher, domain::AccountService::Settings{}),
-          sessions(database, clock, random, [this] { ++end_date_changes; },
+          sessions(database, clock, random, events, [this] { ++end_date_changes; },
                    domain::SessionService::Settings{}),
           joins(database, clock, random, util::Throttle::Settings{}),
-          slides(database, clock, random) {
+          slides(database, clock, random, events) {
         auto db = database.Acquire();
         storage::Migrate(*db, storage::EmbeddedMigrations());
     }
@@ -45,6 +45,7 @@ protected:
     domain::PasswordHasher hasher;
     domain::AccountService accounts;
     int end_date_changes = 0;
+    RecordingEvents events;
     domain::SessionService sessions;
     domain::JoinService joins;
     domain::SlideService slides;

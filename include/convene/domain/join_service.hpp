@@ -42,6 +42,9 @@ public:
     /// By code, by link, or (to come back after a refresh) by participant token alone.
     /// 404 unknown_code; 423 session_closed; 429 rate_limited; 422 invalid_code.
     Result<Joined> Join(const JoinRequest& request);
+    /// The participant behind `token`, when it belongs to `session_id` (for live sockets).
+    std::optional<model::Participant> AuthenticateParticipant(std::string_view session_id,
+                                                              const std::string& token);
     /// True when `token` is the link of a session that is not in the trash.
     bool IsLiveLink(const std::string& token);
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "convene/domain/error.hpp"
+#include "convene/domain/session_events.hpp"
 #include "convene/model/session.hpp"
 #include "convene/model/user.hpp"
 #include "convene/storage/database.hpp"
@@ -32,6 +33,12 @@ struct SessionChange {
     std::optional<int> duration_days;
 };
 
+/// Everything live clients may be shown about a session, read in one go.
+struct LiveSnapshot {
+    model::Session session;
+    std::vector<model::Slide> slides;
+};
+
 struct SessionFilter {
     std::optional<model::SessionStatus> status;
     std::optional<model::SessionRole> role;
@@ -54,7 +61,8 @@ public:
     /// `end_dates_changed` is called after any commit that may move the earliest end date
     /// (the auto-close scheduler re-arms on it).
     SessionService(storage::Database& database, const util::Clock& clock, util::Random& random,
-                   std::function<void()> end_dates_changed, Settings settings);
+                   SessionEvents& events, std::function<void()> end_dates_changed,
+                   Settings settings);
 
     /// 422 invalid_title / invalid_duration_days / invalid_ends_at.
     Result<SessionView> Create(const model::User& caller, const NewSession& request);
@@ -85,6 +93,9 @@ public:
     /// Purges sessions trashed longer than the retention period; returns how many.
     int PurgeTrash(util::Instant now);
 
+    /// The session (not trashed) and its slides; nullopt when it is gone.
+    std::optional<LiveSnapshot> Snapshot(std::string_view id);
+
     /// When a trashed session is purged.
     util::Instant PurgeAt(const model::Session& session) const {
         return *session.deleted_at + settings_.trash_retention;
@@ -108,6 +119,7 @@ private:
     storage::Database& database_;
     const util::Clock& clock_;
     util::Random& random_;
+    SessionEvents& events_;
     std::function<void()> end_dates_changed_;
     Settings settings_;
 };

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "convene/domain/error.hpp"
+#include "convene/domain/session_events.hpp"
 #include "convene/model/session.hpp"
 #include "convene/model/user.hpp"
 #include "convene/storage/database.hpp"
@@ -43,7 +44,8 @@ public:
     static constexpr int kMaxTitleLength = 200;
     static constexpr int kMaxBodyLength = 10'000;
 
-    SlideService(storage::Database& database, const util::Clock& clock, util::Random& random);
+    SlideService(storage::Database& database, const util::Clock& clock, util::Random& random,
+                 SessionEvents& events);
 
     Result<SlideDeck> List(const model::User& caller, std::string_view session_id);
     /// 422 invalid_title / invalid_body / invalid_position / too_many_slides.
@@ -60,6 +62,7 @@ private:
     storage::Database& database_;
     const util::Clock& clock_;
     util::Random& random_;
+    SessionEvents& events_;
 };
 
 /// Adds the "Link and QR code" slide every new session starts with, and makes it active.

@@ -18,6 +18,11 @@ Json RenderSession(const model::Session& session, model::SessionRole role,
 Json RenderPublicSession(const model::Session& session);
 /// `{id, action, actor_id, at, detail}`.
 Json RenderAuditEntry(const model::AuditEntry& entry);
+/// `{id, kind, title, body, position, active}`.
+Json RenderSlide(const model::Slide& slide, bool active);
+/// What participants see of a slide: `{id, kind, title, body}`. A join slide's code and link
+/// are never in it.
+Json RenderPublicSlide(const model::Slide& slide);
 /// `<base-url>/j/<token>`.
 std::string JoinUrl(std::string_view base_url, const model::Session& session);
 

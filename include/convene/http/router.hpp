@@ -13,6 +13,7 @@
 #include "convene/domain/join_service.hpp"
 #include "convene/domain/session_service.hpp"
 #include "convene/domain/slide_service.hpp"
+#include "convene/http/json.hpp"
 #include "convene/http/request.hpp"
 #include "convene/http/static_files.hpp"
 #include "convene/model/user.hpp"
@@ -83,6 +84,14 @@ struct Call {
 
 using Handler = std::function<Response(Call&)>;
 
+/// Who may open a live socket on a session, and as what.
+struct LiveGrant {
+    std::string session_id;
+    bool facilitator = false;
+    /// The user id (facilitators) or the participant id.
+    std::string identity;
+};
+
 struct Route {
     Method method;
     std::string_view pattern;  ///< `/api/things/{id}`: literal segments and `{name}` captures
@@ -106,6 +115,12 @@ public:
     /// Handles one request. Never throws: failures become error responses.
     Response Handle(Request request);
 
+    /// Decides a WebSocket upgrade of `GET /ws/sessions/{id}`: the Origin (when present) must be
+    /// the base URL's; a `participant_token` query parameter makes a participant, else the
+    /// cookie or bearer token must belong to the owner or a co-facilitator. Errors: 401, 403
+    /// bad_origin, 404 (also for sessions the caller may not see). Never throws.
+    Result<LiveGrant> AuthorizeLive(const Request& request);
+
     /// The body size allowed for this method and target (read before the body arrives).
     std::size_t BodyLimit(Method method, std::string_view target) const;
 
@@ -116,6 +131,9 @@ public:
 private:
     struct Match;
     std::optional<Match> Find(Method method, std::string_view path, std::string& allow) const;
+    /// The caller behind a bearer token or session cookie; an error for a bad bearer token.
+    Result<std::optional<Principal>> Authenticate(const Request& request);
+    bool ForeignOrigin(const Request& request) const;
     Response Dispatch(Request& request);
 
     std::vector<Route> routes_;

@@ -9,6 +9,9 @@
 namespace convene::http {
 class Router;
 }
+namespace convene::live {
+class Hub;
+}
 
 namespace convene::transport {
 
@@ -30,9 +33,12 @@ public:
         std::chrono::milliseconds request_timeout{30'000};
         /// How long Stop() lets in-flight requests finish.
         std::chrono::milliseconds shutdown_grace{4'000};
+        /// Live sockets: a ping after this much silence, dropped after twice as long.
+        std::chrono::seconds ws_ping_interval{20};
     };
 
-    Server(Settings settings, http::Router& router);
+    /// `hub` receives live WebSocket connections (GET /ws/sessions/{id} upgrades).
+    Server(Settings settings, http::Router& router, live::Hub& hub);
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;

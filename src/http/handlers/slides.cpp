@@ -1,14 +1,9 @@
 #include "convene/http/json.hpp"
+#include "convene/http/render.hpp"
 #include "handlers.hpp"
 
 namespace convene::http::handlers {
 namespace {
-
-Json RenderSlide(const model::Slide& slide, bool active) {
-    return {{"id", slide.id},       {"kind", model::SlideKindName(slide.kind)},
-            {"title", slide.title}, {"body", slide.body},
-            {"position", slide.position}, {"active", active}};
-}
 
 Response DeckResponse(const Call& call, const Result<domain::SlideDeck>& deck) {
     if (!deck) return Error(call, deck.error());

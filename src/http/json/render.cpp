@@ -57,6 +57,19 @@ Json RenderSession(const model::Session& session, model::SessionRole role,
     };
 }
 
+Json RenderSlide(const model::Slide& slide, bool active) {
+    return {{"id", slide.id},       {"kind", model::SlideKindName(slide.kind)},
+            {"title", slide.title}, {"body", slide.body},
+            {"position", slide.position}, {"active", active}};
+}
+
+Json RenderPublicSlide(const model::Slide& slide) {
+    return {{"id", slide.id},
+            {"kind", model::SlideKindName(slide.kind)},
+            {"title", slide.title},
+            {"body", slide.body}};
+}
+
 Json RenderPublicSession(const model::Session& session) {
     return {
         {"id", session.id},
