@@ -154,6 +154,7 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
             .port = p.config.port,
             .io_threads = p.config.threads,
             .request_timeout = std::chrono::milliseconds{p.config.request_timeout_ms},
+            .ws_ping_interval = std::chrono::seconds{p.config.ws_ping_interval_s},
         },
         *p.router, *p.hub);
 }

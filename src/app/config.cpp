@@ -116,6 +116,15 @@ std::string ApplyTrustedProxies(Config& config, const std::string& value) {
     return {};
 }
 
+std::string ApplyWsPingInterval(Config& config, const std::string& value) {
+    std::size_t seconds = 0;
+    if (!ParseNumber(value, seconds) || seconds < 1 || seconds > 300) {
+        return "expected seconds from 1 to 300";
+    }
+    config.ws_ping_interval_s = seconds;
+    return {};
+}
+
 std::string ApplyRequestTimeout(Config& config, const std::string& value) {
     std::size_t ms = 0;
     if (!ParseNumber(value, ms) || ms < 100 || ms > 600'000) {
@@ -143,6 +152,9 @@ constexpr Option kOptions[] = {
     {"--trusted-proxy", "CONVENE_TRUSTED_PROXY", "ADDRS",
      "reverse proxies (IPs, comma-separated) whose X-Forwarded-For is believed (none)",
      ApplyTrustedProxies},
+    {"--ws-ping-interval", "CONVENE_WS_PING_INTERVAL", "SECONDS",
+     "ping silent live sockets this often; drop them after twice as long (20)",
+     ApplyWsPingInterval},
     {"--request-timeout", "CONVENE_REQUEST_TIMEOUT", "MS",
      "time a request may take to arrive, and keep-alive idle time (30000)", ApplyRequestTimeout},
 };

@@ -38,8 +38,15 @@ struct WsClient::Impl {
     }
 
     beast::error_code Connect(std::uint16_t port, const std::string& target,
-                              const Headers& headers, websocket::response_type& response) {
+                              const Headers& headers, websocket::response_type& response,
+                              int receive_buffer = 0) {
         beast::error_code ec;
+        if (receive_buffer > 0) {
+            auto& socket = beast::get_lowest_layer(ws).socket();
+            socket.open(tcp::v4(), ec);
+            if (!ec) socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer), ec);
+            if (ec) return ec;
+        }
         beast::get_lowest_layer(ws).connect(
             tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
         if (ec) return ec;
@@ -57,10 +64,11 @@ struct WsClient::Impl {
     }
 };
 
-WsClient::WsClient(std::uint16_t port, const std::string& target, const Headers& headers)
+WsClient::WsClient(std::uint16_t port, const std::string& target, const Headers& headers,
+                   int receive_buffer)
     : impl_(std::make_unique<Impl>()) {
     websocket::response_type response;
-    if (auto ec = impl_->Connect(port, target, headers, response)) {
+    if (auto ec = impl_->Connect(port, target, headers, response, receive_buffer)) {
         throw std::runtime_error("WebSocket upgrade of " + target + " failed: " + ec.message() +
                                  " (HTTP " + std::to_string(response.result_int()) + ")");
     }

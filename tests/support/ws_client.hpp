@@ -19,7 +19,9 @@ public:
 
     /// Connects and upgrades `target`; throws std::runtime_error (with the HTTP status of a
     /// refused upgrade in the message) on failure.
-    WsClient(std::uint16_t port, const std::string& target, const Headers& headers = {});
+    /// `receive_buffer` > 0 shrinks the socket's receive buffer (to play a slow reader).
+    WsClient(std::uint16_t port, const std::string& target, const Headers& headers = {},
+             int receive_buffer = 0);
     ~WsClient();
 
     /// The HTTP status a refused upgrade got (0 when it did not answer).

@@ -26,6 +26,8 @@ struct Config {
     std::size_t max_body = 1024 * 1024;
     /// Reverse proxies whose X-Forwarded-For is believed.
     std::vector<std::string> trusted_proxies;
+    /// Live sockets: a ping after this many seconds of silence, dropped after twice as long.
+    std::size_t ws_ping_interval_s = 20;
     /// How long a request may take to arrive, in milliseconds.
     std::size_t request_timeout_ms = 30'000;
 };
