@@ -401,7 +401,8 @@ std::optional<LiveSnapshot> SessionService::Snapshot(std::string_view id) {
     storage::Transaction tx(*db, storage::Transaction::Mode::kRead);
     auto session = SessionRepository::FindById(*db, id);
     if (!session || session->deleted_at) return std::nullopt;
-    return LiveSnapshot{std::move(*session), storage::SlideRepository::List(*db, id)};
+    return LiveSnapshot{std::move(*session), storage::SlideRepository::List(*db, id),
+                        SessionRepository::LatestAudit(*db, id)};
 }
 
 std::optional<util::Instant> SessionService::NextEndDate() {

@@ -32,6 +32,11 @@ std::string_view TypeOf(domain::SessionEvent change) {
     return "state";
 }
 
+/// Changes that leave an entry in the audit trail.
+bool Audited(std::string_view type) {
+    return type == "opened" || type == "closed" || type == "ends_at" || type == "code";
+}
+
 const model::Slide* ActiveSlide(const domain::LiveSnapshot& snapshot) {
     for (const auto& slide : snapshot.slides) {
         if (snapshot.session.active_slide_id == slide.id) return &slide;
@@ -92,6 +97,9 @@ Hub::Messages Hub::Build(std::string_view type, std::uint64_t version, std::size
                         {"session", facilitator_session},
                         {"slides", slides},
                         {"active_slide", active ? http::RenderSlide(*active, true) : Json(nullptr)}};
+    if (Audited(type) && snapshot.latest_audit) {
+        facilitator["audit_entry"] = http::RenderAuditEntry(*snapshot.latest_audit);
+    }
 
     // Participants: what the room shows, never the code or the link.
     auto public_session = http::RenderPublicSession(session);

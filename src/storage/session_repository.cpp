@@ -54,6 +54,10 @@ constexpr std::string_view kSelectAudit =
     "SELECT id, session_id, actor_id, action, detail, at FROM session_audit "
     "WHERE session_id = ? ORDER BY id";
 
+constexpr std::string_view kSelectLatestAudit =
+    "SELECT id, session_id, actor_id, action, detail, at FROM session_audit "
+    "WHERE session_id = ? ORDER BY id DESC LIMIT 1";
+
 #undef CONVENE_SESSION_COLUMNS
 constexpr int kColumns = 13;
 
@@ -185,12 +189,23 @@ void SessionRepository::AppendAudit(Connection& db, const model::AuditEntry& ent
         .Run();
 }
 
+namespace {
+
+model::AuditEntry ReadAuditEntry(const Statement& row) {
+    return model::AuditEntry{row.Int(0),  row.Text(1), row.OptionalText(2),
+                             row.Text(3), row.Text(4), row.Time(5)};
+}
+
+}  // namespace
+
 std::vector<model::AuditEntry> SessionRepository::ListAudit(Connection& db,
                                                             std::string_view session_id) {
-    return db.Prepare(kSelectAudit).BindAll(session_id).ReadAll([](const Statement& row) {
-        return model::AuditEntry{row.Int(0),  row.Text(1), row.OptionalText(2),
-                                 row.Text(3), row.Text(4), row.Time(5)};
-    });
+    return db.Prepare(kSelectAudit).BindAll(session_id).ReadAll(ReadAuditEntry);
+}
+
+std::optional<model::AuditEntry> SessionRepository::LatestAudit(Connection& db,
+                                                                std::string_view session_id) {
+    return db.Prepare(kSelectLatestAudit).BindAll(session_id).ReadOne(ReadAuditEntry);
 }
 
 }  // namespace convene::storage

@@ -158,10 +158,12 @@ TEST_F(LiveTest, ANewCodeReachesFacilitatorsOnly) {
     ASSERT_TRUE(seen);
     EXPECT_EQ((*seen)["session"]["code"], code);
     EXPECT_EQ((*seen)["session"]["join_url"], url);
+    EXPECT_EQ((*seen)["audit_entry"]["action"], "code_regenerated");
     for (;;) {
         auto text = participant->NextText(2s);
         ASSERT_TRUE(text) << "the participant never heard of the change";
         EXPECT_EQ(text->find(code), std::string::npos) << *text;
+        EXPECT_EQ(text->find("audit"), std::string::npos) << *text;
         EXPECT_EQ(text->find(url.substr(url.rfind('/') + 1)), std::string::npos) << *text;
         if (json::parse(*text)["type"] == "code") break;
     }
@@ -182,6 +184,7 @@ TEST_F(LiveTest, ClosingTellsEveryoneThenLetsParticipantsGo) {
     auto seen = facilitator.NextOfType("closed");
     ASSERT_TRUE(seen);
     EXPECT_EQ((*seen)["status"], "closed");
+    EXPECT_EQ((*seen)["audit_entry"]["action"], "closed");
     // Facilitators stay: they may reopen.
     ASSERT_EQ(Post("/api/sessions/" + id + "/open").status, 200);
     EXPECT_EQ((*facilitator.NextOfType("opened"))["status"], "open");

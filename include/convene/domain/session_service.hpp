@@ -37,6 +37,8 @@ struct SessionChange {
 struct LiveSnapshot {
     model::Session session;
     std::vector<model::Slide> slides;
+    /// The newest audit trail entry (facilitators see it with the change that made it).
+    std::optional<model::AuditEntry> latest_audit;
 };
 
 struct SessionFilter {

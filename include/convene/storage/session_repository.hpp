@@ -55,6 +55,8 @@ public:
 
     static void AppendAudit(Connection& db, const model::AuditEntry& entry);
     static std::vector<model::AuditEntry> ListAudit(Connection& db, std::string_view session_id);
+    static std::optional<model::AuditEntry> LatestAudit(Connection& db,
+                                                        std::string_view session_id);
 };
 
 }  // namespace convene::storage

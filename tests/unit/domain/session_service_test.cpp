@@ -278,6 +278,40 @@ TEST_F(SessionServiceTest, EveryOwnerActionIsAudited) {
     EXPECT_NE((*audit)[3].detail.find("\"ends_at\""), std::string::npos);
 }
 
+TEST_F(SessionServiceTest, CommittedChangesArePublished) {
+    using domain::SessionEvent;
+    const auto session = Create();
+    events.Clear();
+    sessions.Update(owner, session.id, {.title = "T"});
+    sessions.Close(owner, session.id);
+    sessions.Close(owner, session.id);  // already closed: nothing new to tell
+    sessions.Open(owner, session.id, std::nullopt);
+    sessions.RegenerateCode(owner, session.id);
+    sessions.Update(owner, session.id, {.duration_days = 2});
+    sessions.Trash(owner, session.id);
+    std::vector<SessionEvent> seen;
+    for (const auto& [id, event] : events.Events()) {
+        EXPECT_EQ(id, session.id);
+        seen.push_back(event);
+    }
+    EXPECT_EQ(seen, (std::vector<SessionEvent>{SessionEvent::kTitle, SessionEvent::kClosed,
+                                               SessionEvent::kOpened, SessionEvent::kCode,
+                                               SessionEvent::kEndDate, SessionEvent::kDeleted}));
+    // Refused changes publish nothing.
+    events.Clear();
+    EXPECT_FALSE(sessions.Update(owner, session.id, {.title = ""}));
+    EXPECT_TRUE(events.Events().empty());
+}
+
+TEST_F(SessionServiceTest, ExpiryIsPublished) {
+    const auto session = Create("s", {.ends_at = clock.Now() + 5s});
+    events.Clear();
+    clock.Advance(5s);
+    sessions.CloseExpired(clock.Now());
+    ASSERT_EQ(events.Events().size(), 1u);
+    EXPECT_EQ(events.Events()[0].second, domain::SessionEvent::kClosed);
+}
+
 TEST(JsonObjectText, EscapesValues) {
     EXPECT_EQ(JsonObjectText({{"a", "x\"y\\z\n"}}), R"({"a":"x\"y\\z\u000a"})");
     EXPECT_EQ(JsonObjectText({}), "{}");
