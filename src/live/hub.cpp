@@ -241,7 +241,9 @@ void Hub::Disconnect(const std::string& session_id, const std::string& identity)
             if (auto subscriber = member.subscriber.lock()) targets.push_back(std::move(subscriber));
         }
     }
+    const auto message = Share({{"type", "access_removed"}});
     for (const auto& subscriber : targets) {
+        subscriber->Deliver(message, true);
         subscriber->Close(kCloseAccessRemoved, "access removed");
     }
 }

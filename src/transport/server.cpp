@@ -238,15 +238,15 @@ asio::awaitable<void> Server::Impl::ServeWebSocket(std::shared_ptr<Connection> c
         request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
     request.client = connection->client;
-    request.client = http::ClientAddress(request, router.Settings().trusted_proxies);
     auto authorizing =
         OnPool<domain::Result<http::LiveGrant>>(app_pool, LiveAuthorization{&router, request});
     auto grant = co_await std::move(authorizing);
     if (!grant) {
         spdlog::info("{} GET {} refused: {}", connection->client, request.path,
                      grant.error().code);
-        co_await WriteErrorAndClose(*connection, http::StatusOf(grant.error().kind),
+        auto rejecting = WriteErrorAndClose(*connection, http::StatusOf(grant.error().kind),
                                     grant.error().code, grant.error().message, upgrade.version());
+        co_await std::move(rejecting);
         co_return;
     }
     spdlog::info("{} GET {} 101 live {}", connection->client, request.path,
@@ -257,7 +257,8 @@ asio::awaitable<void> Server::Impl::ServeWebSocket(std::shared_ptr<Connection> c
     auto session = std::make_shared<WsSession>(
         connection, connection->stream, hub, std::move(*grant),
         WsSession::Settings{.ping_interval = settings.ws_ping_interval});
-    co_await session->Run(std::move(upgrade), SubscribeOnPool());
+    auto running = session->Run(std::move(upgrade), SubscribeOnPool());
+    co_await std::move(running);
     connection->busy = false;
 }
 
@@ -290,13 +291,15 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection
 
         auto [ec, bytes] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
         if (ec == bhttp::error::header_limit) {
-            co_await WriteErrorAndClose(*connection, 431, "headers_too_large",
+            auto rejecting = WriteErrorAndClose(*connection, 431, "headers_too_large",
                                         "The request headers are too large.", 11);
+            co_await std::move(rejecting);
             co_return;
         }
         if (ec == bhttp::error::body_limit) {  // a Content-Length above the server-wide cap
-            co_await WriteErrorAndClose(*connection, 413, "payload_too_large",
+            auto rejecting = WriteErrorAndClose(*connection, 413, "payload_too_large",
                                         "The request body is too large.", 11);
+            co_await std::move(rejecting);
             co_return;
         }
         if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
@@ -305,8 +308,9 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection
             break;
         }
         if (ec) {
-            co_await WriteErrorAndClose(*connection, 400, "malformed_request",
+            auto rejecting = WriteErrorAndClose(*connection, 400, "malformed_request",
                                         "The request could not be read.", 11);
+            co_await std::move(rejecting);
             co_return;
         }
 
@@ -316,8 +320,9 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection
         const auto method = http::ParseMethod(header.method_string());
         const auto limit = router.BodyLimit(method, header.target());
         if (auto length = parser.content_length(); length && *length > limit) {
-            co_await WriteErrorAndClose(*connection, 413, "payload_too_large",
+            auto rejecting = WriteErrorAndClose(*connection, 413, "payload_too_large",
                                         "The request body is too large.", version);
+            co_await std::move(rejecting);
             co_return;
         }
         parser.body_limit(limit);
@@ -327,8 +332,9 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection
         }
         std::tie(ec, bytes) = co_await bhttp::async_read(stream, buffer, parser, kTuple);
         if (ec == bhttp::error::body_limit) {
-            co_await WriteErrorAndClose(*connection, 413, "payload_too_large",
+            auto rejecting = WriteErrorAndClose(*connection, 413, "payload_too_large",
                                         "The request body is too large.", version);
+            co_await std::move(rejecting);
             co_return;
         }
         if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
@@ -337,14 +343,16 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection
             break;
         }
         if (ec) {
-            co_await WriteErrorAndClose(*connection, 400, "malformed_request",
+            auto rejecting = WriteErrorAndClose(*connection, 400, "malformed_request",
                                         "The request could not be read.", version);
+            co_await std::move(rejecting);
             co_return;
         }
 
         auto message = parser.release();
         if (beast::websocket::is_upgrade(message)) {
-            co_await ServeWebSocket(connection, std::move(message));
+            auto upgrading = ServeWebSocket(connection, std::move(message));
+            co_await std::move(upgrading);
             co_return;
         }
         const bool head = message.method() == bhttp::verb::head;

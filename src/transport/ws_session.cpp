@@ -46,8 +46,8 @@ asio::awaitable<void> WsSession::Run(
 
     auto [accept_ec] = co_await ws_.async_accept(upgrade, kTuple);
     if (accept_ec) co_return;
-    auto self = shared_from_this();
-    if (!co_await subscribe(self)) {
+    auto subscribing = subscribe(shared_from_this());  // see server.cpp: no temporaries
+    if (!co_await std::move(subscribing)) {
         Close(live::kCloseSessionDeleted, "session deleted");
     }
 

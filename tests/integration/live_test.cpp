@@ -1,6 +1,8 @@
 // Live state over real WebSockets against the real server.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "convene/util/time.hpp"
 #include "http_client.hpp"
 #include "test_server.hpp"
@@ -253,6 +255,22 @@ TEST_F(LiveTest, ParticipantCountsAreCoalescedUnderAJoinStorm) {
         if ((*count)["participant_count"] == 30) break;
     }
     EXPECT_LT(pushes, 30);
+}
+
+TEST_F(LiveTest, ShutdownClosesLiveSocketsCleanly) {
+    WsClient facilitator(server.Port(), Target(), OwnerHeaders());
+    facilitator.Next();
+    auto participant = Participant();
+    participant->Next();
+    const auto started = std::chrono::steady_clock::now();
+    // Stop from another thread: the clients must keep reading to answer the close handshake,
+    // as browsers do.
+    std::jthread stopper([&] { server.Stop(); });
+    EXPECT_EQ(facilitator.WaitForClose(), 1001);
+    EXPECT_EQ(participant->WaitForClose(), 1001);
+    stopper.join();
+    // Well inside the 4 s grace period: nobody was left to be forced shut.
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
 }
 
 }  // namespace

@@ -72,7 +72,8 @@ public:
     void Unsubscribe(const std::string& session_id, const Subscriber* subscriber);
 
     void SessionChanged(std::string_view session_id, domain::SessionEvent change) override;
-    /// Closes the sockets `identity` holds on a session (a co-facilitator removed).
+    /// Tells the sockets `identity` holds on a session that access was removed
+    /// (`{"type":"access_removed"}`), then closes them with 4403 (a co-facilitator removed).
     void Disconnect(const std::string& session_id, const std::string& identity);
     /// Closes every connection (server shutdown).
     void CloseAll();

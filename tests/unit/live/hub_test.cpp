@@ -165,6 +165,7 @@ TEST_F(HubTest, DisconnectRemovesOneFacilitatorOnly) {
     auto removed = Join(Audience::kFacilitator, "u2");
     auto owner = Join(Audience::kFacilitator, "u1");
     hub.Disconnect("s1", "u2");
+    EXPECT_EQ(removed->Last()["type"], "access_removed");
     EXPECT_EQ(removed->CloseCode(), kCloseAccessRemoved);
     EXPECT_FALSE(owner->CloseCode());
 }
