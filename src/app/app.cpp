@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "convene/domain/account_service.hpp"
+#include "convene/domain/facilitator_service.hpp"
 #include "convene/domain/join_service.hpp"
 #include "convene/domain/session_service.hpp"
 #include "convene/domain/slide_service.hpp"
@@ -65,6 +66,7 @@ struct App::Parts {
     std::unique_ptr<domain::SessionService> sessions;
     std::unique_ptr<domain::JoinService> joins;
     std::unique_ptr<domain::SlideService> slides;
+    std::unique_ptr<domain::FacilitatorService> facilitators;
     std::unique_ptr<jobs::Scheduler> scheduler;
     std::unique_ptr<http::Services> services;
     std::unique_ptr<http::StaticFiles> static_files;
@@ -133,12 +135,15 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
     p.joins = std::make_unique<domain::JoinService>(*p.database, *p.clock, *p.random,
                                                     util::Throttle::Settings{});
     p.slides = std::make_unique<domain::SlideService>(*p.database, *p.clock, *p.random, *p.hub);
+    p.facilitators =
+        std::make_unique<domain::FacilitatorService>(*p.database, *p.clock, *p.random, *p.hub);
     p.scheduler = std::make_unique<jobs::Scheduler>(*p.clock, MakeJobs(p));
     p.services = std::make_unique<http::Services>(http::Services{
         .accounts = *p.accounts,
         .sessions = *p.sessions,
         .joins = *p.joins,
         .slides = *p.slides,
+        .facilitators = *p.facilitators,
         .ready = [db = p.database.get()] { return db->Ping(); },
     });
     p.static_files = MakeStaticFiles(p.config);
@@ -185,6 +190,7 @@ std::uint16_t App::Start() {
     }
     p.router->SetBaseUrl(p.base_url);
     p.hub->SetBaseUrl(p.base_url);
+    p.facilitators->SetBaseUrl(p.base_url);
     p.scheduler->Start();
     p.server->Start();
     return port;

@@ -1,5 +1,6 @@
 #include "convene/domain/account_service.hpp"
 
+#include "convene/domain/facilitator_service.hpp"
 #include "convene/domain/validation.hpp"
 #include "convene/storage/credential_repository.hpp"
 #include "convene/storage/user_repository.hpp"
@@ -89,6 +90,8 @@ Result<SignedIn> AccountService::Signup(const SignupCommand& command) {
         .created_at = clock_.Now(),
     };
     UserRepository::Insert(*db, user);
+    // Co-facilitator invitations sent to this address become access now.
+    ClaimInvitations(*db, user, user.created_at);
     auto signed_in = StartSession(*db, user);
     tx.Commit();
     return signed_in;

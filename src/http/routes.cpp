@@ -61,6 +61,13 @@ std::vector<Route> ApiRoutes() {
         {Method::kDelete, "/api/sessions/{id}/slides/{slide_id}",          h::DeleteSlide, kUser},
         {Method::kPost,   "/api/sessions/{id}/slides/{slide_id}/activate", h::ActivateSlide,
                                                                            kUserSmall},
+        {Method::kGet,    "/api/sessions/{id}/facilitators", h::ListFacilitators, kUser},
+        {Method::kPost,   "/api/sessions/{id}/facilitators", h::AddFacilitator,   kUserSmall},
+        {Method::kDelete, "/api/sessions/{id}/facilitators/{user_id}",         h::RemoveFacilitator,
+                                                                               kUser},
+        {Method::kDelete, "/api/sessions/{id}/facilitators/invitations/{invitation_id}",
+                                                                               h::RevokeInvitation,
+                                                                               kUser},
         {Method::kGet,    "/api/trash",                     h::ListTrash,        kUser},
         {Method::kPost,   "/api/trash/{id}/restore",        h::RestoreSession,   kUserSmall},
 

@@ -273,5 +273,30 @@ TEST_F(LiveTest, ShutdownClosesLiveSocketsCleanly) {
     EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
 }
 
+TEST_F(LiveTest, ARemovedCoFacilitatorIsToldAndDisconnected) {
+    HttpClient helper(server.Port(), server.BaseUrl());
+    SignUp(helper, "helper@example.org");
+    auto added = Post("/api/sessions/" + id + "/facilitators", {{"email", "helper@example.org"}});
+    ASSERT_EQ(added.status, 201) << added.body;
+    EXPECT_EQ(added.Json()["status"], "added");
+    const std::string helper_id = added.Json()["facilitator"]["user_id"];
+
+    WsClient socket(server.Port(), Target(),
+                    {{"Origin", server.BaseUrl()},
+                     {"Cookie", "convene_session=" + helper.Cookies().at("convene_session")}});
+    ASSERT_EQ((*socket.Next())["type"], "state");
+    WsClient owner_socket(server.Port(), Target(), OwnerHeaders());
+    owner_socket.Next();
+
+    ASSERT_EQ(owner.Request("DELETE", "/api/sessions/" + id + "/facilitators/" + helper_id).status,
+              204);
+    EXPECT_TRUE(socket.NextOfType("access_removed"));
+    EXPECT_EQ(socket.WaitForClose(), 4403);
+    EXPECT_EQ(helper.Get("/api/sessions/" + id).status, 404);
+    // The owner's socket is untouched.
+    ASSERT_EQ(owner.Request("PATCH", "/api/sessions/" + id, R"({"title":"Still here"})").status, 200);
+    EXPECT_TRUE(owner_socket.NextOfType("title"));
+}
+
 }  // namespace
 }  // namespace convene

@@ -47,6 +47,14 @@ public:
         std::lock_guard lock(mutex_);
         events_.emplace_back(std::string(session_id), change);
     }
+    void AccessRevoked(std::string_view session_id, std::string_view user_id) override {
+        std::lock_guard lock(mutex_);
+        revoked_.emplace_back(std::string(session_id), std::string(user_id));
+    }
+    std::vector<std::pair<std::string, std::string>> Revoked() {
+        std::lock_guard lock(mutex_);
+        return revoked_;
+    }
     std::vector<std::pair<std::string, domain::SessionEvent>> Events() {
         std::lock_guard lock(mutex_);
         return events_;
@@ -59,6 +67,7 @@ public:
 private:
     std::mutex mutex_;
     std::vector<std::pair<std::string, domain::SessionEvent>> events_;
+    std::vector<std::pair<std::string, std::string>> revoked_;
 };
 
 }  // namespace convene::testing

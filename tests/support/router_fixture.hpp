@@ -21,6 +21,7 @@ protected:
                    .sessions = sessions,
                    .joins = joins,
                    .slides = slides,
+                   .facilitators = facilitators,
                    .ready = [this] { return database.Ping(); }},
           router(WithExtra(std::move(extra)), http::RateBuckets(), services, clock, random,
                  {.base_url = std::move(base_url)}, static_files) {}

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "convene/domain/account_service.hpp"
+#include "convene/domain/facilitator_service.hpp"
 #include "convene/domain/join_service.hpp"
 #include "convene/domain/session_service.hpp"
 #include "convene/domain/slide_service.hpp"
@@ -22,7 +23,9 @@ protected:
           sessions(database, clock, random, events, [this] { ++end_date_changes; },
                    domain::SessionService::Settings{}),
           joins(database, clock, random, util::Throttle::Settings{}),
-          slides(database, clock, random, events) {
+          slides(database, clock, random, events),
+          facilitators(database, clock, random, events) {
+        facilitators.SetBaseUrl("http://convene.test");
         auto db = database.Acquire();
         storage::Migrate(*db, storage::EmbeddedMigrations());
     }
@@ -49,6 +52,7 @@ protected:
     domain::SessionService sessions;
     domain::JoinService joins;
     domain::SlideService slides;
+    domain::FacilitatorService facilitators;
 };
 
 }  // namespace convene::testing

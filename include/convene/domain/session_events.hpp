@@ -23,12 +23,15 @@ class SessionEvents {
 public:
     virtual ~SessionEvents() = default;
     virtual void SessionChanged(std::string_view session_id, SessionEvent change) = 0;
+    /// A co-facilitator lost access: their live sockets on the session must go.
+    virtual void AccessRevoked(std::string_view session_id, std::string_view user_id) = 0;
 };
 
 /// For tests and tools that have no live clients.
 class NoSessionEvents final : public SessionEvents {
 public:
     void SessionChanged(std::string_view, SessionEvent) override {}
+    void AccessRevoked(std::string_view, std::string_view) override {}
 };
 
 }  // namespace convene::domain

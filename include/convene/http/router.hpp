@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "convene/domain/account_service.hpp"
+#include "convene/domain/facilitator_service.hpp"
 #include "convene/domain/join_service.hpp"
 #include "convene/domain/session_service.hpp"
 #include "convene/domain/slide_service.hpp"
@@ -55,6 +56,7 @@ struct Services {
     domain::SessionService& sessions;
     domain::JoinService& joins;
     domain::SlideService& slides;
+    domain::FacilitatorService& facilitators;
     /// True when the server can serve (database reachable). Used by /healthz.
     std::function<bool()> ready;
 };

@@ -72,6 +72,9 @@ public:
     void Unsubscribe(const std::string& session_id, const Subscriber* subscriber);
 
     void SessionChanged(std::string_view session_id, domain::SessionEvent change) override;
+    void AccessRevoked(std::string_view session_id, std::string_view user_id) override {
+        Disconnect(std::string(session_id), std::string(user_id));
+    }
     /// Tells the sockets `identity` holds on a session that access was removed
     /// (`{"type":"access_removed"}`), then closes them with 4403 (a co-facilitator removed).
     void Disconnect(const std::string& session_id, const std::string& identity);

@@ -48,6 +48,12 @@ Response PatchSlide(Call& call);
 Response DeleteSlide(Call& call);
 Response ActivateSlide(Call& call);
 
+// facilitators.cpp
+Response ListFacilitators(Call& call);
+Response AddFacilitator(Call& call);
+Response RemoveFacilitator(Call& call);
+Response RevokeInvitation(Call& call);
+
 // join.cpp
 Response Join(Call& call);
 Response JoinPage(Call& call);

@@ -301,5 +301,35 @@ TEST_F(SessionsRoutesTest, ATrashedSessionAnswers404Everywhere) {
     EXPECT_TRUE(Body(Send(Method::kGet, "/api/sessions", {}, {{"Cookie", owner}}))["sessions"].empty());
 }
 
+TEST_F(SessionsRoutesTest, FacilitatorRoutes) {
+    const std::string id = CreateSession()["id"];
+    const std::string base = "/api/sessions/" + id + "/facilitators";
+    auto added = Call(Method::kPost, base, owner, R"({"email":"helper@example.org"})");
+    ASSERT_EQ(added.status, 201) << added.body;
+    EXPECT_EQ(Body(added)["status"], "added");
+    auto invited = Call(Method::kPost, base, owner, R"({"email":"new@example.org"})");
+    ASSERT_EQ(invited.status, 201);
+    EXPECT_EQ(Body(invited)["status"], "invited");
+    const std::string invitation = Body(invited)["invitation"]["id"];
+
+    auto list = Body(Call(Method::kGet, base, helper));  // co-facilitators may see it
+    ASSERT_EQ(list["facilitators"].size(), 1u);
+    EXPECT_EQ(list["facilitators"][0]["email"], "helper@example.org");
+    ASSERT_EQ(list["pending"].size(), 1u);
+    EXPECT_EQ(list["pending"][0]["email"], "new@example.org");
+
+    EXPECT_EQ(ErrorCode(Call(Method::kPost, base, helper, R"({"email":"x@example.org"})")),
+              "owner_only");
+    EXPECT_EQ(ErrorCode(Call(Method::kPost, base, owner, R"({"email":"nope"})")), "invalid_email");
+    EXPECT_EQ(Call(Method::kPost, base, owner, R"({"email":"new@example.org"})").status, 409);
+    EXPECT_EQ(Call(Method::kDelete, base + "/invitations/" + invitation, owner).status, 204);
+    EXPECT_EQ(Call(Method::kDelete, base + "/invitations/" + invitation, owner).status, 404);
+    EXPECT_EQ(Call(Method::kDelete, base + "/" + std::string(list["facilitators"][0]["user_id"]),
+                   owner)
+                  .status,
+              204);
+    EXPECT_EQ(Call(Method::kGet, base, helper).status, 404);
+}
+
 }  // namespace
 }  // namespace convene::http

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "convene/util/clock.hpp"
+
+namespace convene::model {
+
+enum class OutboxStatus { kQueued, kSent, kFailed };
+
+/// One email in the outbox. Every field is validated before it gets here: no CR or LF in
+/// the recipient or subject.
+struct OutboxMessage {
+    std::string id;
+    std::string message_id;  ///< `<random@host>`, stable across retries
+    std::string recipient;
+    std::string subject;
+    std::string text_body;
+    std::string html_body;
+    std::string kind;  ///< facilitator_added, facilitator_invited, …
+    std::optional<std::string> session_id;
+    OutboxStatus status = OutboxStatus::kQueued;
+    int attempts = 0;
+    util::Instant due_at;
+    util::Instant created_at;
+    std::optional<util::Instant> sent_at;
+    std::optional<std::string> last_error;
+};
+
+/// A co-facilitator invitation waiting for its addressee to sign up.
+struct FacilitatorInvitation {
+    std::string id;
+    std::string session_id;
+    std::string email;
+    std::optional<std::string> invited_by;
+    util::Instant created_at;
+};
+
+/// A co-facilitator as the owner sees them.
+struct Facilitator {
+    std::string user_id;
+    std::string email;
+    std::string name;
+    util::Instant added_at;
+};
+
+}  // namespace convene::model

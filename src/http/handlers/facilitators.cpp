@@ -1,0 +1,60 @@
+#include "convene/http/json.hpp"
+#include "convene/util/time.hpp"
+#include "handlers.hpp"
+
+namespace convene::http::handlers {
+namespace {
+
+Json RenderFacilitator(const model::Facilitator& f) {
+    return {{"user_id", f.user_id},
+            {"email", f.email},
+            {"name", f.name},
+            {"added_at", util::FormatRfc3339(f.added_at)}};
+}
+
+Json RenderInvitation(const model::FacilitatorInvitation& i) {
+    return {{"id", i.id}, {"email", i.email}, {"invited_at", util::FormatRfc3339(i.created_at)}};
+}
+
+}  // namespace
+
+Response ListFacilitators(Call& call) {
+    auto list = call.services.facilitators.List(call.User(), call.Param("id"));
+    if (!list) return Error(call, list.error());
+    Json facilitators = Json::array();
+    for (const auto& f : list->facilitators) facilitators.push_back(RenderFacilitator(f));
+    Json pending = Json::array();
+    for (const auto& i : list->pending) pending.push_back(RenderInvitation(i));
+    return JsonResponse(200, {{"facilitators", facilitators}, {"pending", pending}});
+}
+
+Response AddFacilitator(Call& call) {
+    auto body = ParseObject(call.request);
+    if (!body) return Error(call, body.error());
+    auto email = RequiredString(*body, "email", "invalid_email");
+    if (!email) return Error(call, email.error());
+    auto added = call.services.facilitators.Add(call.User(), call.Param("id"), *email);
+    if (!added) return Error(call, added.error());
+    if (const auto* facilitator = std::get_if<model::Facilitator>(&*added)) {
+        return JsonResponse(201, {{"status", "added"}, {"facilitator", RenderFacilitator(*facilitator)}});
+    }
+    return JsonResponse(201, {{"status", "invited"},
+                              {"invitation",
+                               RenderInvitation(std::get<model::FacilitatorInvitation>(*added))}});
+}
+
+Response RemoveFacilitator(Call& call) {
+    auto removed =
+        call.services.facilitators.Remove(call.User(), call.Param("id"), call.Param("user_id"));
+    if (!removed) return Error(call, removed.error());
+    return NoContent();
+}
+
+Response RevokeInvitation(Call& call) {
+    auto revoked = call.services.facilitators.Revoke(call.User(), call.Param("id"),
+                                                     call.Param("invitation_id"));
+    if (!revoked) return Error(call, revoked.error());
+    return NoContent();
+}
+
+}  // namespace convene::http::handlers
