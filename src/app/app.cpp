@@ -11,6 +11,7 @@
 #include "convene/domain/slide_service.hpp"
 #include "convene/domain/password_hasher.hpp"
 #include "convene/http/router.hpp"
+#include "convene/jobs/outbox_relay.hpp"
 #include "convene/jobs/scheduler.hpp"
 #include "convene/live/hub.hpp"
 #include "convene/http/routes.hpp"
@@ -68,6 +69,10 @@ struct App::Parts {
     std::unique_ptr<domain::SlideService> slides;
     std::unique_ptr<domain::FacilitatorService> facilitators;
     std::unique_ptr<jobs::Scheduler> scheduler;
+    std::unique_ptr<mail::Mailer> mailer;
+    std::unique_ptr<jobs::OutboxRelay> relay;
+    /// The outbox has its own thread: a slow SMTP server never delays auto-close.
+    std::unique_ptr<jobs::Scheduler> mail_scheduler;
     std::unique_ptr<http::Services> services;
     std::unique_ptr<http::StaticFiles> static_files;
     std::unique_ptr<http::Router> router;
@@ -99,6 +104,37 @@ std::vector<jobs::Job> MakeJobs(App::Parts& p) {
              return now + std::chrono::hours{1};
          }},
     };
+}
+
+}  // namespace
+
+namespace {
+
+/// The mailer, the relay and its thread, once the base URL (for the sender) is known.
+void StartMail(App::Parts& p) {
+    std::string from = p.config.mail_from;
+    if (from.empty()) {
+        auto host = http::OriginOf(p.base_url);
+        host = host.substr(host.find("://") + 3);
+        host = host.substr(0, host.rfind(':') == std::string::npos || host.ends_with(']')
+                                  ? host.size()
+                                  : host.rfind(':'));
+        from = "convene@" + (host.find('.') == std::string::npos ? host + ".invalid" : host);
+    }
+    if (p.config.smtp_url.empty()) {
+        const auto folder = p.config.db_path + "-mail";
+        spdlog::warn("no --smtp-url: email is written as .eml files to {}", folder);
+        p.mailer = std::make_unique<mail::FileMailer>(folder);
+    } else {
+        p.mailer = std::make_unique<mail::SmtpMailer>(p.config.smtp_url, std::chrono::seconds{30});
+    }
+    p.relay = std::make_unique<jobs::OutboxRelay>(*p.database, *p.mailer,
+                                                  jobs::OutboxRelay::Settings{.from = from});
+    p.mail_scheduler = std::make_unique<jobs::Scheduler>(
+        *p.clock, std::vector<jobs::Job>{
+                      {"outbox", [&p](util::Instant now) { return p.relay->RunOnce(now); }}});
+    p.facilitators->SetMailQueued([scheduler = p.mail_scheduler.get()] { scheduler->Wake(); });
+    p.mail_scheduler->Start();
 }
 
 }  // namespace
@@ -191,6 +227,7 @@ std::uint16_t App::Start() {
     p.router->SetBaseUrl(p.base_url);
     p.hub->SetBaseUrl(p.base_url);
     p.facilitators->SetBaseUrl(p.base_url);
+    StartMail(p);
     p.scheduler->Start();
     p.server->Start();
     return port;
@@ -205,6 +242,7 @@ void App::Stop() {
     p.hub->CloseAll();  // live sockets get a clean close (1001) before the server drains
     p.server->Stop();
     p.scheduler->Stop();
+    if (p.mail_scheduler) p.mail_scheduler->Stop();
     try {
         p.database->Checkpoint();
     } catch (const std::exception& e) {
@@ -222,9 +260,6 @@ int RunServer(const Config& config) {
         spdlog::info("convene {} listening on {}:{}, database {} (schema {}), base URL {}",
                      CONVENE_VERSION, config.host, port, config.db_path,
                      storage::LatestSchemaVersion(), app.BaseUrl());
-        if (config.smtp_url.empty()) {
-            spdlog::warn("no --smtp-url: email will not be sent by SMTP");
-        }
         app.WaitForSignal();
         app.Stop();
         spdlog::info("stopped");

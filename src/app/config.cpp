@@ -5,6 +5,7 @@
 #include <charconv>
 #include <filesystem>
 
+#include "convene/domain/validation.hpp"
 #include "convene/http/router.hpp"
 #include "convene/storage/migrator.hpp"
 #include "convene/util/logging.hpp"
@@ -64,6 +65,12 @@ std::string ApplySmtpUrl(Config& config, const std::string& value) {
         return "expected smtp://[user:password@]host[:port] or smtps://…";
     }
     config.smtp_url = value;
+    return {};
+}
+
+std::string ApplyMailFrom(Config& config, const std::string& value) {
+    if (!value.empty() && !domain::IsValidEmail(value)) return "expected an email address";
+    config.mail_from = value;
     return {};
 }
 
@@ -142,6 +149,8 @@ constexpr Option kOptions[] = {
      "absolute URL used in links, QR codes and emails (http://<listen>)", ApplyBaseUrl},
     {"--smtp-url", "CONVENE_SMTP_URL", "URL", "SMTP server for outgoing email (none)",
      ApplySmtpUrl},
+    {"--mail-from", "CONVENE_MAIL_FROM", "ADDRESS",
+     "sender of every email (convene@<base URL host>)", ApplyMailFrom},
     {"--web-dir", "CONVENE_WEB_DIR", "DIR", "serve web assets from DIR (embedded copy)",
      ApplyWebDir},
     {"--threads", "CONVENE_THREADS", "N", "I/O threads (one per core)", ApplyThreads},

@@ -2,6 +2,7 @@
 
 #include "convene/domain/validation.hpp"
 #include "convene/storage/session_repository.hpp"
+#include "convene/storage/outbox_repository.hpp"
 #include "convene/storage/sharing_repository.hpp"
 #include "convene/storage/user_repository.hpp"
 
@@ -9,6 +10,7 @@ namespace convene::domain {
 namespace {
 
 using storage::SessionRepository;
+using storage::OutboxRepository;
 using storage::SharingRepository;
 
 std::string HostOf(std::string_view base_url) {
@@ -123,11 +125,12 @@ Result<FacilitatorAdded> FacilitatorService::Add(const model::User& owner,
         auto [text, html] = Bodies(owner.name + " made you a co-facilitator of \"" +
                                        session.title + "\".",
                                    "Open the session", link);
-        SharingRepository::Enqueue(
+        OutboxRepository::Enqueue(
             *db, NewEmail(random_, now, base_url_, user->email,
                           "You co-facilitate \"" + session.title + "\"", std::move(text),
                           std::move(html), "facilitator_added", session.id));
         tx.Commit();
+        mail_queued_();
         return FacilitatorAdded{model::Facilitator{user->id, user->email, user->name, now}};
     }
 
@@ -142,11 +145,12 @@ Result<FacilitatorAdded> FacilitatorService::Add(const model::User& owner,
                                    "\" on Convene. Create your account with this address to "
                                    "get access.",
                                "Create your account", base_url_ + "/signin#signup");
-    SharingRepository::Enqueue(
+    OutboxRepository::Enqueue(
         *db, NewEmail(random_, now, base_url_, email,
                       "Invitation to co-facilitate \"" + session.title + "\"", std::move(text),
                       std::move(html), "facilitator_invited", session.id));
     tx.Commit();
+    mail_queued_();
     return FacilitatorAdded{invitation};
 }
 

@@ -21,39 +21,8 @@ constexpr std::string_view kDeleteInvitation =
     "DELETE FROM facilitator_invitations WHERE session_id = ? AND id = ?";
 constexpr std::string_view kDeleteInvitationsForEmail =
     "DELETE FROM facilitator_invitations WHERE email = ?";
-constexpr std::string_view kInsertOutbox =
-    "INSERT INTO outbox (id, message_id, recipient, subject, text_body, html_body, kind, "
-    "session_id, status, attempts, due_at, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)";
-constexpr std::string_view kSelectOutbox =
-    "SELECT id, message_id, recipient, subject, text_body, html_body, kind, session_id, status, "
-    "attempts, due_at, created_at, sent_at, last_error FROM outbox "
-    "ORDER BY created_at DESC, id LIMIT ?";
-
 model::FacilitatorInvitation ReadInvitation(const Statement& row) {
     return {row.Text(0), row.Text(1), row.Text(2), row.OptionalText(3), row.Time(4)};
-}
-
-model::OutboxMessage ReadOutbox(const Statement& row) {
-    const auto status = row.Text(8);
-    return model::OutboxMessage{
-        .id = row.Text(0),
-        .message_id = row.Text(1),
-        .recipient = row.Text(2),
-        .subject = row.Text(3),
-        .text_body = row.Text(4),
-        .html_body = row.Text(5),
-        .kind = row.Text(6),
-        .session_id = row.OptionalText(7),
-        .status = status == "sent"     ? model::OutboxStatus::kSent
-                  : status == "failed" ? model::OutboxStatus::kFailed
-                                       : model::OutboxStatus::kQueued,
-        .attempts = static_cast<int>(row.Int(9)),
-        .due_at = row.Time(10),
-        .created_at = row.Time(11),
-        .sent_at = row.OptionalTime(12),
-        .last_error = row.OptionalText(13),
-    };
 }
 
 }  // namespace
@@ -95,20 +64,6 @@ bool SharingRepository::DeleteInvitation(Connection& db, std::string_view sessio
 
 void SharingRepository::DeleteInvitationsForEmail(Connection& db, std::string_view email) {
     db.Prepare(kDeleteInvitationsForEmail).BindAll(email).Run();
-}
-
-void SharingRepository::Enqueue(Connection& db, const model::OutboxMessage& m) {
-    db.Prepare(kInsertOutbox)
-        .BindAll(m.id, m.message_id, m.recipient, m.subject, m.text_body, m.html_body, m.kind,
-                 m.session_id, m.due_at, m.created_at)
-        .Run();
-}
-
-std::vector<model::OutboxMessage> SharingRepository::ListOutbox(Connection& db,
-                                                                std::size_t limit) {
-    return db.Prepare(kSelectOutbox)
-        .BindAll(static_cast<std::int64_t>(limit))
-        .ReadAll(ReadOutbox);
 }
 
 }  // namespace convene::storage

@@ -1,10 +1,12 @@
 // Live state over real WebSockets against the real server.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <thread>
 
 #include "convene/util/time.hpp"
 #include "http_client.hpp"
+#include "temp_dir.hpp"
 #include "test_server.hpp"
 #include "ws_client.hpp"
 
@@ -296,6 +298,25 @@ TEST_F(LiveTest, ARemovedCoFacilitatorIsToldAndDisconnected) {
     // The owner's socket is untouched.
     ASSERT_EQ(owner.Request("PATCH", "/api/sessions/" + id, R"({"title":"Still here"})").status, 200);
     EXPECT_TRUE(owner_socket.NextOfType("title"));
+}
+
+TEST_F(LiveTest, WithoutSmtpEmailsBecomeEmlFilesNextToTheDatabase) {
+    ASSERT_EQ(Post("/api/sessions/" + id + "/facilitators", {{"email", "new@example.org"}}).status,
+              201);
+    const std::filesystem::path folder = server.DbPath() + "-mail";
+    // The relay is woken by the commit; wait (bounded) for its file.
+    std::string eml;
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (eml.empty() && std::chrono::steady_clock::now() < deadline) {
+        std::error_code ec;
+        for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+            eml = testing::ReadFile(entry.path().string());
+        }
+        if (eml.empty()) std::this_thread::sleep_for(20ms);  // polling interval
+    }
+    ASSERT_FALSE(eml.empty()) << "no .eml file in " << folder;
+    EXPECT_NE(eml.find("To: <new@example.org>"), std::string::npos);
+    EXPECT_NE(eml.find("Subject: Invitation to co-facilitate \"All hands\""), std::string::npos);
 }
 
 }  // namespace

@@ -18,6 +18,8 @@ struct Config {
     /// Absolute URL used in links, QR codes and emails; empty: http://<listen address>.
     std::string base_url;
     std::string smtp_url;
+    /// The sender of every email; empty: convene@<host of the base URL>.
+    std::string mail_from;
     /// Serve web assets from this folder instead of the embedded copy.
     std::string web_dir;
     /// I/O threads; 0 means one per core.

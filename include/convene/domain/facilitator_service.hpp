@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -35,6 +36,8 @@ public:
 
     /// The base URL for links in emails (known once the server listens).
     void SetBaseUrl(std::string base_url) { base_url_ = std::move(base_url); }
+    /// Called after a commit that queued mail (the relay wakes up).
+    void SetMailQueued(std::function<void()> mail_queued) { mail_queued_ = std::move(mail_queued); }
 
     Result<FacilitatorList> List(const model::User& caller, std::string_view session_id);
     /// 422 invalid_email; 409 already_facilitator / already_invited / is_owner.
@@ -53,6 +56,7 @@ private:
     util::Random& random_;
     SessionEvents& events_;
     std::string base_url_;
+    std::function<void()> mail_queued_ = [] {};
 };
 
 /// Turns pending invitations for `user`'s address into co-facilitator access (at sign-up,

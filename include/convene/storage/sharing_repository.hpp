@@ -9,7 +9,7 @@
 
 namespace convene::storage {
 
-/// SQL for co-facilitators, their pending invitations and the mail outbox. Stateless.
+/// SQL for co-facilitators and their pending invitations. Stateless.
 class SharingRepository {
 public:
     static std::vector<model::Facilitator> ListFacilitators(Connection& db,
@@ -27,9 +27,6 @@ public:
     static bool DeleteInvitation(Connection& db, std::string_view session_id,
                                  std::string_view id);
     static void DeleteInvitationsForEmail(Connection& db, std::string_view email);
-
-    static void Enqueue(Connection& db, const model::OutboxMessage& message);
-    static std::vector<model::OutboxMessage> ListOutbox(Connection& db, std::size_t limit);
 };
 
 }  // namespace convene::storage

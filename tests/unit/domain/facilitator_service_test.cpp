@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "convene/storage/sharing_repository.hpp"
+#include "convene/storage/outbox_repository.hpp"
 #include "service_fixture.hpp"
 
 namespace convene::domain {
@@ -16,7 +16,7 @@ protected:
 
     std::vector<model::OutboxMessage> Outbox() {
         auto db = database.Acquire();
-        return storage::SharingRepository::ListOutbox(*db, 100);
+        return storage::OutboxRepository::List(*db, 100);
     }
 
     model::User owner;

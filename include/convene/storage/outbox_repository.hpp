@@ -1,0 +1,30 @@
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "convene/model/mail.hpp"
+#include "convene/storage/connection.hpp"
+
+namespace convene::storage {
+
+/// SQL for the mail outbox. Stateless.
+class OutboxRepository {
+public:
+    static void Enqueue(Connection& db, const model::OutboxMessage& message);
+    /// Newest first.
+    static std::vector<model::OutboxMessage> List(Connection& db, std::size_t limit);
+    /// Queued messages due at or before `now`, oldest due first.
+    static std::vector<model::OutboxMessage> ListDue(Connection& db, util::Instant now,
+                                                     std::size_t limit);
+    /// The earliest due time among queued messages.
+    static std::optional<util::Instant> NextDue(Connection& db);
+    static void MarkSent(Connection& db, std::string_view id, int attempts, util::Instant at);
+    static void MarkRetry(Connection& db, std::string_view id, int attempts, util::Instant due_at,
+                          std::string_view error);
+    static void MarkFailed(Connection& db, std::string_view id, int attempts,
+                           std::string_view error);
+};
+
+}  // namespace convene::storage

@@ -1,0 +1,84 @@
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <memory>
+#include <mutex>
+
+#include "convene/mail/mailer.hpp"
+
+namespace convene::mail {
+namespace {
+
+struct Upload {
+    std::string_view data;
+    std::size_t offset = 0;
+};
+
+std::size_t ReadUpload(char* buffer, std::size_t size, std::size_t count, void* user) {
+    auto* upload = static_cast<Upload*>(user);
+    const auto n = std::min(size * count, upload->data.size() - upload->offset);
+    std::copy_n(upload->data.data() + upload->offset, n, buffer);
+    upload->offset += n;
+    return n;
+}
+
+void GlobalInit() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+}  // namespace
+
+SmtpMailer::SmtpMailer(std::string url, std::chrono::seconds timeout)
+    : url_(std::move(url)), timeout_(timeout) {
+    GlobalInit();
+}
+
+Delivery SmtpMailer::Send(std::string_view from, std::string_view to, std::string_view mime,
+                          std::string_view) {
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+    if (!curl) return {false, false, "cannot start libcurl"};
+    const std::string mail_from = "<" + std::string(from) + ">";
+    const std::string rcpt = "<" + std::string(to) + ">";
+    curl_slist* recipients = curl_slist_append(nullptr, rcpt.c_str());
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> guard(recipients,
+                                                                       &curl_slist_free_all);
+    Upload upload{mime};
+    curl_easy_setopt(curl.get(), CURLOPT_URL, url_.c_str());
+    curl_easy_setopt(curl.get(), CURLOPT_MAIL_FROM, mail_from.c_str());
+    curl_easy_setopt(curl.get(), CURLOPT_MAIL_RCPT, recipients);
+    curl_easy_setopt(curl.get(), CURLOPT_READFUNCTION, ReadUpload);
+    curl_easy_setopt(curl.get(), CURLOPT_READDATA, &upload);
+    curl_easy_setopt(curl.get(), CURLOPT_UPLOAD, 1L);
+    // STARTTLS whenever an smtp:// server offers it; smtps:// is TLS from the start.
+    curl_easy_setopt(curl.get(), CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
+    curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT, static_cast<long>(timeout_.count()));
+    curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
+    const CURLcode rc = curl_easy_perform(curl.get());
+    long code = 0;
+    curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &code);
+    if (rc == CURLE_OK) return {true, false, "accepted (" + std::to_string(code) + ")"};
+    return {false, code >= 500 && code < 600,
+            std::string(curl_easy_strerror(rc)) +
+                (code > 0 ? " (SMTP " + std::to_string(code) + ")" : "")};
+}
+
+FileMailer::FileMailer(std::filesystem::path folder) : folder_(std::move(folder)) {}
+
+Delivery FileMailer::Send(std::string_view, std::string_view to, std::string_view mime,
+                          std::string_view message_id) {
+    std::error_code ec;
+    std::filesystem::create_directories(folder_, ec);
+    // The Message-ID is <id@host>: its id part is base32, safe as a file name.
+    std::string name(message_id.substr(1, message_id.find('@') - 1));
+    const auto path = folder_ / (name + ".eml");
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << mime;
+    out.close();
+    if (!out) return {false, false, "cannot write " + path.string()};
+    spdlog::info("no SMTP server configured: email to {} written to {}", to, path.string());
+    return {true, false, "written to " + path.string()};
+}
+
+}  // namespace convene::mail
