@@ -1,5 +1,6 @@
 #include "convene/domain/facilitator_service.hpp"
 
+#include "convene/domain/session_service.hpp"
 #include "convene/domain/validation.hpp"
 #include "convene/storage/session_repository.hpp"
 #include "convene/storage/outbox_repository.hpp"
@@ -91,9 +92,7 @@ FacilitatorService::FacilitatorService(storage::Database& database, const util::
 Result<FacilitatorList> FacilitatorService::List(const model::User& caller,
                                                  std::string_view session_id) {
     auto db = database_.Acquire();
-    if (!SessionRepository::FindForUser(*db, session_id, caller.id)) {
-        return NotFound("session_not_found", "No such session.");
-    }
+    if (auto found = FindSessionFor(*db, caller, session_id); !found) return found.error();
     return FacilitatorList{SharingRepository::ListFacilitators(*db, session_id),
                            SharingRepository::ListInvitations(*db, session_id)};
 }
@@ -108,11 +107,8 @@ Result<FacilitatorAdded> FacilitatorService::Add(const model::User& owner,
     const auto now = clock_.Now();
     auto db = database_.Acquire();
     storage::Transaction tx(*db);
-    auto found = SessionRepository::FindForUser(*db, session_id, owner.id);
-    if (!found) return NotFound("session_not_found", "No such session.");
-    if (found->role != model::SessionRole::kOwner) {
-        return Forbidden("owner_only", "Only the owner of this session can do that.");
-    }
+    auto found = FindOwnedSession(*db, owner, session_id);
+    if (!found) return found.error();
     const auto& session = found->session;
     const auto link = base_url_ + "/sessions/" + session.id;
 
@@ -158,11 +154,8 @@ Result<void> FacilitatorService::Remove(const model::User& owner, std::string_vi
                                         std::string_view user_id) {
     auto db = database_.Acquire();
     storage::Transaction tx(*db);
-    auto found = SessionRepository::FindForUser(*db, session_id, owner.id);
-    if (!found) return NotFound("session_not_found", "No such session.");
-    if (found->role != model::SessionRole::kOwner) {
-        return Forbidden("owner_only", "Only the owner of this session can do that.");
-    }
+    auto found = FindOwnedSession(*db, owner, session_id);
+    if (!found) return found.error();
     if (!SharingRepository::RemoveFacilitator(*db, session_id, user_id)) {
         return NotFound("facilitator_not_found", "This person is not a co-facilitator here.");
     }
@@ -175,11 +168,8 @@ Result<void> FacilitatorService::Revoke(const model::User& owner, std::string_vi
                                         std::string_view invitation_id) {
     auto db = database_.Acquire();
     storage::Transaction tx(*db);
-    auto found = SessionRepository::FindForUser(*db, session_id, owner.id);
-    if (!found) return NotFound("session_not_found", "No such session.");
-    if (found->role != model::SessionRole::kOwner) {
-        return Forbidden("owner_only", "Only the owner of this session can do that.");
-    }
+    auto found = FindOwnedSession(*db, owner, session_id);
+    if (!found) return found.error();
     if (!SharingRepository::DeleteInvitation(*db, session_id, invitation_id)) {
         return NotFound("invitation_not_found", "No such invitation.");
     }

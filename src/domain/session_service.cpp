@@ -92,15 +92,15 @@ SessionService::SessionService(storage::Database& database, const util::Clock& c
       end_dates_changed_(std::move(end_dates_changed)),
       settings_(settings) {}
 
-Result<SessionView> SessionService::Find(storage::Connection& db, const model::User& caller,
-                                         std::string_view id) {
-    if (auto found = SessionRepository::FindForUser(db, id, caller.id)) return *found;
+Result<SessionView> FindSessionFor(storage::Connection& db, const model::User& caller,
+                                   std::string_view session_id) {
+    if (auto found = SessionRepository::FindForUser(db, session_id, caller.id)) return *found;
     return SessionNotFound();
 }
 
-Result<SessionView> SessionService::FindOwned(storage::Connection& db, const model::User& caller,
-                                              std::string_view id) {
-    auto found = Find(db, caller, id);
+Result<SessionView> FindOwnedSession(storage::Connection& db, const model::User& caller,
+                                     std::string_view session_id) {
+    auto found = FindSessionFor(db, caller, session_id);
     if (!found) return found;
     if (found->role != SessionRole::kOwner) return OwnerOnly();
     return found;
@@ -182,7 +182,7 @@ Result<SessionView> SessionService::Create(const model::User& caller, const NewS
 
 Result<SessionView> SessionService::Get(const model::User& caller, std::string_view id) {
     auto db = database_.Acquire();
-    return Find(*db, caller, id);
+    return FindSessionFor(*db, caller, id);
 }
 
 std::vector<SessionView> SessionService::List(const model::User& caller,
@@ -207,7 +207,7 @@ Result<SessionView> SessionService::Update(const model::User& caller, std::strin
     const bool moves_end = change.ends_at || change.duration_days;
     auto db = database_.Acquire();
     storage::Transaction tx(*db);
-    auto found = Find(*db, caller, id);
+    auto found = FindSessionFor(*db, caller, id);
     if (!found) return found;
     auto& session = found->session;
     if (moves_end) {
@@ -235,7 +235,7 @@ Result<SessionView> SessionService::Update(const model::User& caller, std::strin
 Result<SessionView> SessionService::Close(const model::User& caller, std::string_view id) {
     auto db = database_.Acquire();
     storage::Transaction tx(*db);
-    auto found = FindOwned(*db, caller, id);
+    auto found = FindOwnedSession(*db, caller, id);
     if (!found) return found;
     auto& session = found->session;
     const bool changed = session.status == SessionStatus::kOpen;
@@ -257,7 +257,7 @@ Result<SessionView> SessionService::Open(const model::User& caller, std::string_
     const auto now = clock_.Now();
     auto db = database_.Acquire();
     storage::Transaction tx(*db);
-    auto found = FindOwned(*db, caller, id);
+    auto found = FindOwnedSession(*db, caller, id);
     if (!found) return found;
     auto& session = found->session;
     if (ends_at && session.kind == SessionKind::kMain) {
@@ -290,7 +290,7 @@ Result<SessionView> SessionService::RegenerateCode(const model::User& caller,
                                                    std::string_view id) {
     auto db = database_.Acquire();
     storage::Transaction tx(*db);
-    auto found = FindOwned(*db, caller, id);
+    auto found = FindOwnedSession(*db, caller, id);
     if (!found) return found;
     DrawCodeAndLink(*db, found->session);
     SessionRepository::Update(*db, found->session);
@@ -306,7 +306,7 @@ Result<SessionView> SessionService::Duplicate(const model::User& caller, std::st
     {
         auto db = database_.Acquire();
         storage::Transaction tx(*db);
-        auto found = Find(*db, caller, id);
+        auto found = FindSessionFor(*db, caller, id);
         if (!found) return found;
         const auto& original = found->session;
         const std::string suffix = " (copy)";
@@ -332,7 +332,7 @@ Result<SessionView> SessionService::Duplicate(const model::User& caller, std::st
 Result<void> SessionService::Trash(const model::User& caller, std::string_view id) {
     auto db = database_.Acquire();
     storage::Transaction tx(*db);
-    auto found = FindOwned(*db, caller, id);
+    auto found = FindOwnedSession(*db, caller, id);
     if (!found) return found.error();
     found->session.deleted_at = clock_.Now();
     SessionRepository::Update(*db, found->session);
@@ -372,7 +372,7 @@ Result<SessionView> SessionService::Restore(const model::User& caller, std::stri
 Result<std::vector<model::AuditEntry>> SessionService::Audit(const model::User& caller,
                                                              std::string_view id) {
     auto db = database_.Acquire();
-    auto found = FindOwned(*db, caller, id);
+    auto found = FindOwnedSession(*db, caller, id);
     if (!found) return found.error();
     return SessionRepository::ListAudit(*db, id);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "convene/domain/session_service.hpp"
 #include "convene/domain/validation.hpp"
 #include "convene/storage/session_repository.hpp"
 #include "convene/storage/slide_repository.hpp"
@@ -82,8 +83,8 @@ SlideService::SlideService(storage::Database& database, const util::Clock& clock
 
 Result<SlideDeck> SlideService::List(const model::User& caller, std::string_view session_id) {
     auto db = database_.Acquire();
-    auto found = SessionRepository::FindForUser(*db, session_id, caller.id);
-    if (!found) return NotFound("session_not_found", "No such session.");
+    auto found = FindSessionFor(*db, caller, session_id);
+    if (!found) return found.error();
     return SlideDeck{SlideRepository::List(*db, session_id), found->session.active_slide_id};
 }
 
@@ -93,9 +94,7 @@ Result<model::Slide> SlideService::Add(const model::User& caller, std::string_vi
     if (!valid) return valid.error();
     auto db = database_.Acquire();
     storage::Transaction tx(*db);
-    if (!SessionRepository::FindForUser(*db, session_id, caller.id)) {
-        return NotFound("session_not_found", "No such session.");
-    }
+    if (auto found = FindSessionFor(*db, caller, session_id); !found) return found.error();
     auto slides = SlideRepository::List(*db, session_id);
     if (slides.size() >= static_cast<std::size_t>(kMaxSlides)) {
         return Invalid("too_many_slides",
@@ -121,8 +120,8 @@ Result<model::Slide> SlideService::Update(const model::User& caller, std::string
     if (!valid) return valid.error();
     auto db = database_.Acquire();
     storage::Transaction tx(*db);
-    auto found = SessionRepository::FindForUser(*db, session_id, caller.id);
-    if (!found) return NotFound("session_not_found", "No such session.");
+    auto found = FindSessionFor(*db, caller, session_id);
+    if (!found) return found.error();
     auto slides = SlideRepository::List(*db, session_id);
     auto it = std::find_if(slides.begin(), slides.end(),
                            [&](const model::Slide& s) { return s.id == slide_id; });
@@ -153,8 +152,8 @@ Result<void> SlideService::Remove(const model::User& caller, std::string_view se
                                   std::string_view slide_id) {
     auto db = database_.Acquire();
     storage::Transaction tx(*db);
-    auto found = SessionRepository::FindForUser(*db, session_id, caller.id);
-    if (!found) return NotFound("session_not_found", "No such session.");
+    auto found = FindSessionFor(*db, caller, session_id);
+    if (!found) return found.error();
     auto slides = SlideRepository::List(*db, session_id);
     const auto removed = std::erase_if(slides, [&](const model::Slide& s) { return s.id == slide_id; });
     if (removed == 0) return SlideNotFound();
@@ -175,8 +174,8 @@ Result<SlideDeck> SlideService::Activate(const model::User& caller, std::string_
                                          std::string_view slide_id) {
     auto db = database_.Acquire();
     storage::Transaction tx(*db);
-    auto found = SessionRepository::FindForUser(*db, session_id, caller.id);
-    if (!found) return NotFound("session_not_found", "No such session.");
+    auto found = FindSessionFor(*db, caller, session_id);
+    if (!found) return found.error();
     auto slides = SlideRepository::List(*db, session_id);
     if (std::none_of(slides.begin(), slides.end(),
                      [&](const model::Slide& s) { return s.id == slide_id; })) {

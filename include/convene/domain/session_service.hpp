@@ -104,10 +104,6 @@ public:
     }
 
 private:
-    Result<SessionView> Find(storage::Connection& db, const model::User& caller,
-                             std::string_view id);
-    Result<SessionView> FindOwned(storage::Connection& db, const model::User& caller,
-                                  std::string_view id);
     Result<std::optional<util::Instant>> EndDate(const model::User& owner,
                                                  std::optional<int> duration_days,
                                                  std::optional<util::Instant> ends_at,
@@ -125,6 +121,15 @@ private:
     std::function<void()> end_dates_changed_;
     Settings settings_;
 };
+
+/// The live session `caller` owns or co-hosts, with that role; 404 session_not_found
+/// otherwise (never a hint that it exists). The one access rule every session-scoped
+/// service applies.
+Result<SessionView> FindSessionFor(storage::Connection& db, const model::User& caller,
+                                   std::string_view session_id);
+/// As FindSessionFor, and 403 owner_only for a co-facilitator.
+Result<SessionView> FindOwnedSession(storage::Connection& db, const model::User& caller,
+                                     std::string_view session_id);
 
 /// `{"key":"value",…}` from pairs of plain strings (escaped), for audit details.
 std::string JsonObjectText(std::initializer_list<std::pair<std::string_view, std::string>> pairs);
