@@ -6,6 +6,7 @@
 
 #include "convene/domain/account_service.hpp"
 #include "convene/domain/facilitator_service.hpp"
+#include "convene/domain/invitation_service.hpp"
 #include "convene/domain/join_service.hpp"
 #include "convene/domain/session_service.hpp"
 #include "convene/domain/slide_service.hpp"
@@ -68,6 +69,7 @@ struct App::Parts {
     std::unique_ptr<domain::JoinService> joins;
     std::unique_ptr<domain::SlideService> slides;
     std::unique_ptr<domain::FacilitatorService> facilitators;
+    std::unique_ptr<domain::InvitationService> invitations;
     std::unique_ptr<jobs::Scheduler> scheduler;
     std::unique_ptr<mail::Mailer> mailer;
     std::unique_ptr<jobs::OutboxRelay> relay;
@@ -133,7 +135,9 @@ void StartMail(App::Parts& p) {
     p.mail_scheduler = std::make_unique<jobs::Scheduler>(
         *p.clock, std::vector<jobs::Job>{
                       {"outbox", [&p](util::Instant now) { return p.relay->RunOnce(now); }}});
-    p.facilitators->SetMailQueued([scheduler = p.mail_scheduler.get()] { scheduler->Wake(); });
+    auto wake = [scheduler = p.mail_scheduler.get()] { scheduler->Wake(); };
+    p.facilitators->SetMailQueued(wake);
+    p.invitations->SetMailQueued(wake);
     p.mail_scheduler->Start();
 }
 
@@ -173,6 +177,8 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
     p.slides = std::make_unique<domain::SlideService>(*p.database, *p.clock, *p.random, *p.hub);
     p.facilitators =
         std::make_unique<domain::FacilitatorService>(*p.database, *p.clock, *p.random, *p.hub);
+    p.invitations = std::make_unique<domain::InvitationService>(
+        *p.database, *p.clock, *p.random, domain::InvitationService::Settings{});
     p.scheduler = std::make_unique<jobs::Scheduler>(*p.clock, MakeJobs(p));
     p.services = std::make_unique<http::Services>(http::Services{
         .accounts = *p.accounts,
@@ -180,6 +186,7 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
         .joins = *p.joins,
         .slides = *p.slides,
         .facilitators = *p.facilitators,
+        .invitations = *p.invitations,
         .ready = [db = p.database.get()] { return db->Ping(); },
     });
     p.static_files = MakeStaticFiles(p.config);
@@ -227,6 +234,7 @@ std::uint16_t App::Start() {
     p.router->SetBaseUrl(p.base_url);
     p.hub->SetBaseUrl(p.base_url);
     p.facilitators->SetBaseUrl(p.base_url);
+    p.invitations->SetBaseUrl(p.base_url);
     StartMail(p);
     p.scheduler->Start();
     p.server->Start();

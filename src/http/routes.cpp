@@ -68,6 +68,7 @@ std::vector<Route> ApiRoutes() {
         {Method::kDelete, "/api/sessions/{id}/facilitators/invitations/{invitation_id}",
                                                                                h::RevokeInvitation,
                                                                                kUser},
+        {Method::kPost,   "/api/sessions/{id}/invitations",  h::InviteBySession,  kUserSmall},
         {Method::kGet,    "/api/trash",                     h::ListTrash,        kUser},
         {Method::kPost,   "/api/trash/{id}/restore",        h::RestoreSession,   kUserSmall},
 

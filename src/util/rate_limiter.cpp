@@ -25,18 +25,19 @@ RateLimiter::Bucket& RateLimiter::Refill(const std::string& key, Instant now) {
     return bucket;
 }
 
-std::optional<std::chrono::seconds> RateLimiter::WaitFor(const Bucket& bucket) const {
-    if (bucket.tokens >= 1.0) return std::nullopt;
+std::optional<std::chrono::seconds> RateLimiter::WaitFor(const Bucket& bucket,
+                                                         double cost) const {
+    if (bucket.tokens >= cost) return std::nullopt;
     const double rate = limit_.burst / static_cast<double>(limit_.window.count());
-    const double seconds = std::ceil((1.0 - bucket.tokens) / rate);
+    const double seconds = std::ceil((cost - bucket.tokens) / rate);
     return std::chrono::seconds{std::max<long long>(1, static_cast<long long>(seconds))};
 }
 
-std::optional<std::chrono::seconds> RateLimiter::Acquire(const std::string& key) {
+std::optional<std::chrono::seconds> RateLimiter::Acquire(const std::string& key, double cost) {
     std::lock_guard lock(mutex_);
     Bucket& bucket = Refill(key, clock_.Now());
-    if (auto wait = WaitFor(bucket)) return wait;
-    bucket.tokens -= 1.0;
+    if (auto wait = WaitFor(bucket, cost)) return wait;
+    bucket.tokens -= cost;
     return std::nullopt;
 }
 

@@ -22,6 +22,7 @@ protected:
                    .joins = joins,
                    .slides = slides,
                    .facilitators = facilitators,
+                   .invitations = invitations,
                    .ready = [this] { return database.Ping(); }},
           router(WithExtra(std::move(extra)), http::RateBuckets(), services, clock, random,
                  {.base_url = std::move(base_url)}, static_files) {}

@@ -4,6 +4,7 @@
 
 #include "convene/domain/account_service.hpp"
 #include "convene/domain/facilitator_service.hpp"
+#include "convene/domain/invitation_service.hpp"
 #include "convene/domain/join_service.hpp"
 #include "convene/domain/session_service.hpp"
 #include "convene/domain/slide_service.hpp"
@@ -24,8 +25,10 @@ protected:
                    domain::SessionService::Settings{}),
           joins(database, clock, random, util::Throttle::Settings{}),
           slides(database, clock, random, events),
-          facilitators(database, clock, random, events) {
+          facilitators(database, clock, random, events),
+          invitations(database, clock, random, {.max_per_request = 200, .max_per_hour = 300}) {
         facilitators.SetBaseUrl("http://convene.test");
+        invitations.SetBaseUrl("http://convene.test");
         auto db = database.Acquire();
         storage::Migrate(*db, storage::EmbeddedMigrations());
     }
@@ -53,6 +56,7 @@ protected:
     domain::JoinService joins;
     domain::SlideService slides;
     domain::FacilitatorService facilitators;
+    domain::InvitationService invitations;
 };
 
 }  // namespace convene::testing

@@ -11,6 +11,7 @@
 
 #include "convene/domain/account_service.hpp"
 #include "convene/domain/facilitator_service.hpp"
+#include "convene/domain/invitation_service.hpp"
 #include "convene/domain/join_service.hpp"
 #include "convene/domain/session_service.hpp"
 #include "convene/domain/slide_service.hpp"
@@ -57,6 +58,7 @@ struct Services {
     domain::JoinService& joins;
     domain::SlideService& slides;
     domain::FacilitatorService& facilitators;
+    domain::InvitationService& invitations;
     /// True when the server can serve (database reachable). Used by /healthz.
     std::function<bool()> ready;
 };

@@ -22,8 +22,9 @@ public:
 
     RateLimiter(const Clock& clock, Limit limit, std::size_t max_keys = 100'000);
 
-    /// Spends one token for `key`. Returns nullopt when allowed, else how long until one is back.
-    std::optional<std::chrono::seconds> Acquire(const std::string& key);
+    /// Spends `cost` tokens for `key`. Returns nullopt when allowed, else how long until
+    /// enough are back (nothing is spent then).
+    std::optional<std::chrono::seconds> Acquire(const std::string& key, double cost = 1.0);
     /// How long until `key` may spend a token again without spending one; nullopt when it can now.
     std::optional<std::chrono::seconds> Check(const std::string& key);
     /// Forgets `key` (a successful login clears its failures).
@@ -35,7 +36,7 @@ private:
         Instant updated;
     };
     Bucket& Refill(const std::string& key, Instant now);
-    std::optional<std::chrono::seconds> WaitFor(const Bucket& bucket) const;
+    std::optional<std::chrono::seconds> WaitFor(const Bucket& bucket, double cost = 1.0) const;
     void Sweep(Instant now);
 
     const Clock& clock_;

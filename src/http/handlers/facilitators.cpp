@@ -58,3 +58,41 @@ Response RevokeInvitation(Call& call) {
 }
 
 }  // namespace convene::http::handlers
+
+namespace convene::http::handlers {
+
+Response InviteBySession(Call& call) {
+    auto body = ParseObject(call.request);
+    if (!body) return Error(call, body.error());
+    const auto it = body->find("emails");
+    std::vector<std::string> addresses;
+    std::vector<domain::RefusedAddress> unreadable;
+    if (it != body->end() && it->is_string()) {
+        addresses = domain::SplitAddressList(it->get<std::string>());
+    } else if (it != body->end() && it->is_array()) {
+        for (const auto& item : *it) {
+            if (item.is_string()) {
+                addresses.push_back(item.get<std::string>());
+            } else {
+                unreadable.push_back({item.dump(), "not text"});
+            }
+        }
+    } else {
+        return Error(call, domain::Invalid("invalid_emails",
+                                           "emails must be a list of addresses, as text "
+                                           "(separated by commas, semicolons or new lines) or "
+                                           "as an array."));
+    }
+    auto result = call.services.invitations.Invite(call.User(), call.Param("id"), addresses);
+    if (!result) return Error(call, result.error());
+    Json invalid = Json::array();
+    for (const auto& refused : unreadable) {
+        invalid.push_back({{"address", refused.address}, {"reason", refused.reason}});
+    }
+    for (const auto& refused : result->invalid) {
+        invalid.push_back({{"address", refused.address}, {"reason", refused.reason}});
+    }
+    return JsonResponse(202, {{"sent", result->sent}, {"invalid", invalid}});
+}
+
+}  // namespace convene::http::handlers

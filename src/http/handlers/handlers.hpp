@@ -53,6 +53,7 @@ Response ListFacilitators(Call& call);
 Response AddFacilitator(Call& call);
 Response RemoveFacilitator(Call& call);
 Response RevokeInvitation(Call& call);
+Response InviteBySession(Call& call);
 
 // join.cpp
 Response Join(Call& call);

@@ -331,5 +331,21 @@ TEST_F(SessionsRoutesTest, FacilitatorRoutes) {
     EXPECT_EQ(Call(Method::kGet, base, helper).status, 404);
 }
 
+TEST_F(SessionsRoutesTest, InvitationsTakeTextOrArrays) {
+    const std::string id = CreateSession()["id"];
+    const std::string path = "/api/sessions/" + id + "/invitations";
+    auto text = Call(Method::kPost, path, owner,
+                     R"({"emails":"ann@example.org; bob@example.org\nnot-an-address"})");
+    ASSERT_EQ(text.status, 202) << text.body;
+    EXPECT_EQ(Body(text)["sent"], json::array({"ann@example.org", "bob@example.org"}));
+    EXPECT_EQ(Body(text)["invalid"][0]["address"], "not-an-address");
+    auto array = Call(Method::kPost, path, owner, R"({"emails":["cat@example.org", 7]})");
+    ASSERT_EQ(array.status, 202) << array.body;
+    EXPECT_EQ(Body(array)["sent"], json::array({"cat@example.org"}));
+    EXPECT_EQ(Body(array)["invalid"][0]["reason"], "not text");
+    EXPECT_EQ(ErrorCode(Call(Method::kPost, path, owner, R"({"emails":5})")), "invalid_emails");
+    EXPECT_EQ(Call(Method::kPost, path, helper, R"({"emails":"a@example.org"})").status, 404);
+}
+
 }  // namespace
 }  // namespace convene::http

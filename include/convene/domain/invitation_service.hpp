@@ -1,0 +1,62 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "convene/domain/error.hpp"
+#include "convene/model/user.hpp"
+#include "convene/storage/database.hpp"
+#include "convene/util/clock.hpp"
+#include "convene/util/random.hpp"
+#include "convene/util/rate_limiter.hpp"
+
+namespace convene::domain {
+
+/// An address that was not invited, and why.
+struct RefusedAddress {
+    std::string address;
+    std::string reason;
+};
+
+struct InvitationResult {
+    std::vector<std::string> sent;  ///< queued in the outbox, one email each
+    std::vector<RefusedAddress> invalid;
+};
+
+/// Splits what people paste (commas, semicolons, spaces, new lines) into addresses.
+std::vector<std::string> SplitAddressList(std::string_view text);
+
+/// Email invitations to a session: each valid address gets the join link and the code.
+/// Thread-safe.
+class InvitationService {
+public:
+    struct Settings {
+        std::size_t max_per_request = 200;
+        /// Addresses one user may invite per hour, across all sessions.
+        double max_per_hour = 500;
+    };
+
+    InvitationService(storage::Database& database, const util::Clock& clock,
+                      util::Random& random, Settings settings);
+    void SetBaseUrl(std::string base_url) { base_url_ = std::move(base_url); }
+    void SetMailQueued(std::function<void()> mail_queued) { mail_queued_ = std::move(mail_queued); }
+
+    /// Trims, drops empties and case-insensitive duplicates, validates, and queues one email
+    /// per valid address in one transaction. Owner and co-facilitators. 404; 423
+    /// session_closed; 422 too_many_addresses / no_addresses; 429 rate_limited per hour.
+    Result<InvitationResult> Invite(const model::User& caller, std::string_view session_id,
+                                    const std::vector<std::string>& addresses);
+
+private:
+    storage::Database& database_;
+    const util::Clock& clock_;
+    util::Random& random_;
+    Settings settings_;
+    util::RateLimiter hourly_;
+    std::string base_url_;
+    std::function<void()> mail_queued_ = [] {};
+};
+
+}  // namespace convene::domain
