@@ -108,10 +108,6 @@ std::vector<jobs::Job> MakeJobs(App::Parts& p) {
     };
 }
 
-}  // namespace
-
-namespace {
-
 /// The mailer, the relay and its thread, once the base URL (for the sender) is known.
 void StartMail(App::Parts& p) {
     std::string from = p.config.mail_from;

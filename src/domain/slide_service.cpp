@@ -15,6 +15,12 @@ using storage::SlideRepository;
 
 AppError SlideNotFound() { return NotFound("slide_not_found", "No such slide."); }
 
+std::vector<model::Slide>::iterator FindSlide(std::vector<model::Slide>& slides,
+                                              std::string_view id) {
+    return std::find_if(slides.begin(), slides.end(),
+                        [&](const model::Slide& s) { return s.id == id; });
+}
+
 Result<void> CheckText(std::string_view text, int max, bool single_line,
                                  const char* code, const char* what) {
     const auto length = Utf8Length(text);
@@ -123,8 +129,7 @@ Result<model::Slide> SlideService::Update(const model::User& caller, std::string
     auto found = FindSessionFor(*db, caller, session_id);
     if (!found) return found.error();
     auto slides = SlideRepository::List(*db, session_id);
-    auto it = std::find_if(slides.begin(), slides.end(),
-                           [&](const model::Slide& s) { return s.id == slide_id; });
+    auto it = FindSlide(slides, slide_id);
     if (it == slides.end()) return SlideNotFound();
     if (change.title) it->title = *change.title;
     if (change.body) it->body = *change.body;
@@ -155,8 +160,9 @@ Result<void> SlideService::Remove(const model::User& caller, std::string_view se
     auto found = FindSessionFor(*db, caller, session_id);
     if (!found) return found.error();
     auto slides = SlideRepository::List(*db, session_id);
-    const auto removed = std::erase_if(slides, [&](const model::Slide& s) { return s.id == slide_id; });
-    if (removed == 0) return SlideNotFound();
+    const auto it = FindSlide(slides, slide_id);
+    if (it == slides.end()) return SlideNotFound();
+    slides.erase(it);
     SlideRepository::Delete(*db, slide_id);
     Renumber(*db, slides);
     const bool was_active = found->session.active_slide_id == slide_id;
@@ -177,10 +183,7 @@ Result<SlideDeck> SlideService::Activate(const model::User& caller, std::string_
     auto found = FindSessionFor(*db, caller, session_id);
     if (!found) return found.error();
     auto slides = SlideRepository::List(*db, session_id);
-    if (std::none_of(slides.begin(), slides.end(),
-                     [&](const model::Slide& s) { return s.id == slide_id; })) {
-        return SlideNotFound();
-    }
+    if (FindSlide(slides, slide_id) == slides.end()) return SlideNotFound();
     found->session.active_slide_id = std::string(slide_id);
     SessionRepository::Update(*db, found->session);
     tx.Commit();

@@ -112,9 +112,10 @@ std::optional<StaticFiles::File> StaticFiles::Load(const std::string& relative) 
 std::optional<Response> StaticFiles::Serve(const Request& request) const {
     auto relative = RelativePath(request.path);
     if (!relative) return std::nullopt;
+    if (auto response = ServeFile(*relative, request)) return response;
     // Pages are linked without their extension: /signin serves signin.html.
-    if (relative->find('.') == std::string::npos && !Load(*relative)) *relative += ".html";
-    return ServeFile(std::move(*relative), request);
+    if (relative->find('.') == std::string::npos) return ServeFile(*relative + ".html", request);
+    return std::nullopt;
 }
 
 std::optional<Response> StaticFiles::ServeFile(std::string relative,
