@@ -24,5 +24,8 @@ int main(int argc, char** argv) {
         std::cout << VersionText() << "\n";
         return 0;
     }
+    if (const auto* mail_test = std::get_if<MailTestCommand>(&command)) {
+        return RunMailTest(mail_test->config, mail_test->address);
+    }
     return RunServer(std::get<ServeCommand>(command).config);
 }

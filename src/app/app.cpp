@@ -8,6 +8,7 @@
 #include "convene/domain/facilitator_service.hpp"
 #include "convene/domain/invitation_service.hpp"
 #include "convene/domain/join_service.hpp"
+#include "convene/domain/outbox_service.hpp"
 #include "convene/domain/session_service.hpp"
 #include "convene/domain/slide_service.hpp"
 #include "convene/domain/password_hasher.hpp"
@@ -15,6 +16,7 @@
 #include "convene/jobs/outbox_relay.hpp"
 #include "convene/jobs/scheduler.hpp"
 #include "convene/live/hub.hpp"
+#include "convene/mail/mailer.hpp"
 #include "convene/http/routes.hpp"
 #include "convene/http/static_files.hpp"
 #include "convene/storage/database.hpp"
@@ -53,6 +55,32 @@ std::unique_ptr<http::StaticFiles> MakeStaticFiles(const Config& config) {
     return std::make_unique<http::StaticFiles>(config.web_dir);
 }
 
+/// The base URL when none is configured: where we listen.
+std::string ListenUrl(const Config& config, std::uint16_t port) {
+    const bool v6 = config.host.find(':') != std::string::npos;
+    return "http://" + (v6 ? "[" + config.host + "]" : config.host) + ":" + std::to_string(port);
+}
+
+/// The sender of every email: --mail-from, else convene@ the base URL's mail domain.
+std::string MailSender(const Config& config, const std::string& base_url) {
+    if (!config.mail_from.empty()) return config.mail_from;
+    auto from = "convene@" + domain::MailDomain(base_url);
+    if (!config.smtp_url.empty()) {
+        spdlog::warn("no --mail-from: email is sent as {}, which mail servers may refuse", from);
+    }
+    return from;
+}
+
+/// SMTP when --smtp-url is set, else .eml files in a folder beside the database.
+std::unique_ptr<mail::Mailer> MakeMailer(const Config& config) {
+    if (config.smtp_url.empty()) {
+        const auto folder = config.db_path + "-mail";
+        spdlog::warn("no --smtp-url: email is written as .eml files to {}", folder);
+        return std::make_unique<mail::FileMailer>(folder);
+    }
+    return std::make_unique<mail::SmtpMailer>(config.smtp_url, std::chrono::seconds{30});
+}
+
 }  // namespace
 
 struct App::Parts {
@@ -70,6 +98,7 @@ struct App::Parts {
     std::unique_ptr<domain::SlideService> slides;
     std::unique_ptr<domain::FacilitatorService> facilitators;
     std::unique_ptr<domain::InvitationService> invitations;
+    std::unique_ptr<domain::OutboxService> outbox;
     std::unique_ptr<jobs::Scheduler> scheduler;
     std::unique_ptr<mail::Mailer> mailer;
     std::unique_ptr<jobs::OutboxRelay> relay;
@@ -80,6 +109,7 @@ struct App::Parts {
     std::unique_ptr<http::Router> router;
     std::unique_ptr<transport::Server> server;
     std::string base_url;
+    std::chrono::seconds mail_first_retry{30};
     bool stopped = false;
 };
 
@@ -110,30 +140,18 @@ std::vector<jobs::Job> MakeJobs(App::Parts& p) {
 
 /// The mailer, the relay and its thread, once the base URL (for the sender) is known.
 void StartMail(App::Parts& p) {
-    std::string from = p.config.mail_from;
-    if (from.empty()) {
-        auto host = http::OriginOf(p.base_url);
-        host = host.substr(host.find("://") + 3);
-        host = host.substr(0, host.rfind(':') == std::string::npos || host.ends_with(']')
-                                  ? host.size()
-                                  : host.rfind(':'));
-        from = "convene@" + (host.find('.') == std::string::npos ? host + ".invalid" : host);
-    }
-    if (p.config.smtp_url.empty()) {
-        const auto folder = p.config.db_path + "-mail";
-        spdlog::warn("no --smtp-url: email is written as .eml files to {}", folder);
-        p.mailer = std::make_unique<mail::FileMailer>(folder);
-    } else {
-        p.mailer = std::make_unique<mail::SmtpMailer>(p.config.smtp_url, std::chrono::seconds{30});
-    }
-    p.relay = std::make_unique<jobs::OutboxRelay>(*p.database, *p.mailer,
-                                                  jobs::OutboxRelay::Settings{.from = from});
+    p.mailer = MakeMailer(p.config);
+    p.relay = std::make_unique<jobs::OutboxRelay>(
+        *p.database, *p.mailer,
+        jobs::OutboxRelay::Settings{.from = MailSender(p.config, p.base_url),
+                                    .first_retry = p.mail_first_retry});
     p.mail_scheduler = std::make_unique<jobs::Scheduler>(
         *p.clock, std::vector<jobs::Job>{
                       {"outbox", [&p](util::Instant now) { return p.relay->RunOnce(now); }}});
     auto wake = [scheduler = p.mail_scheduler.get()] { scheduler->Wake(); };
     p.facilitators->SetMailQueued(wake);
     p.invitations->SetMailQueued(wake);
+    p.outbox->SetMailQueued(wake);
     p.mail_scheduler->Start();
 }
 
@@ -175,6 +193,8 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
         std::make_unique<domain::FacilitatorService>(*p.database, *p.clock, *p.random, *p.hub);
     p.invitations = std::make_unique<domain::InvitationService>(
         *p.database, *p.clock, *p.random, domain::InvitationService::Settings{});
+    p.outbox = std::make_unique<domain::OutboxService>(*p.database, *p.clock);
+    if (overrides.mail_first_retry) p.mail_first_retry = *overrides.mail_first_retry;
     p.scheduler = std::make_unique<jobs::Scheduler>(*p.clock, MakeJobs(p));
     p.services = std::make_unique<http::Services>(http::Services{
         .accounts = *p.accounts,
@@ -183,6 +203,7 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
         .slides = *p.slides,
         .facilitators = *p.facilitators,
         .invitations = *p.invitations,
+        .outbox = *p.outbox,
         .ready = [db = p.database.get()] { return db->Ping(); },
     });
     p.static_files = MakeStaticFiles(p.config);
@@ -210,9 +231,7 @@ std::uint16_t App::Start() {
     const auto port = p.server->Listen();
     p.base_url = p.config.base_url;
     if (p.base_url.empty()) {
-        const bool v6 = p.config.host.find(':') != std::string::npos;
-        p.base_url = "http://" + (v6 ? "[" + p.config.host + "]" : p.config.host) + ":" +
-                     std::to_string(port);
+        p.base_url = ListenUrl(p.config, port);
         if (p.config.host == "0.0.0.0" || p.config.host == "::") {
             spdlog::warn("listening on all interfaces without --base-url: links will point to {}",
                          p.base_url);
@@ -246,6 +265,7 @@ void App::Stop() {
     p.hub->CloseAll();  // live sockets get a clean close (1001) before the server drains
     p.server->Stop();
     p.scheduler->Stop();
+    if (p.relay) p.relay->Stop();  // an SMTP server that hangs must not hold up the exit
     if (p.mail_scheduler) p.mail_scheduler->Stop();
     try {
         p.database->Checkpoint();
@@ -267,6 +287,38 @@ int RunServer(const Config& config) {
         app.WaitForSignal();
         app.Stop();
         spdlog::info("stopped");
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "convene: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+int RunMailTest(const Config& config, const std::string& address) {
+    util::SetUpLogging(config.log_level);
+    try {
+        const auto base_url = config.base_url.empty() ? ListenUrl(config, config.port)
+                                                      : config.base_url;
+        const auto from = MailSender(config, base_url);
+        util::SecureRandom random;
+        const auto now = util::SystemClock{}.Now();
+        const std::string text =
+            "This is a test message from Convene at " + base_url +
+            ".\n\nIf you can read it, email from Convene reaches this address.\n";
+        const auto message = domain::NewEmail(
+            random, now, base_url, address, "Convene test message", text,
+            "<!doctype html><html><body><p>" + domain::HtmlEscape(text) + "</p></body></html>",
+            "test", std::nullopt);
+        auto mailer = MakeMailer(config);
+        const auto delivery =
+            mailer->Send(from, address, mail::RenderMime(message, from, now), message.message_id);
+        if (!delivery.ok) {
+            std::cerr << "convene: the test message to " << address << " was not sent: "
+                      << delivery.detail << "\n";
+            return 1;
+        }
+        std::cout << "test message " << message.message_id << " from " << from << " to "
+                  << address << ": " << delivery.detail << "\n";
         return 0;
     } catch (const std::exception& e) {
         std::cerr << "convene: " << e.what() << "\n";

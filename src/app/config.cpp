@@ -185,9 +185,12 @@ std::string HelpText() {
     std::string text =
         "Convene: live audience sessions and recurring events.\n\n"
         "Usage: convene [serve] [flags]\n"
+        "       convene mail test ADDRESS [flags]\n"
         "       convene --help | --version\n\n"
         "Commands:\n"
-        "  serve       run the server (the default)\n\n"
+        "  serve                run the server (the default)\n"
+        "  mail test ADDRESS    send a test email with --smtp-url and --mail-from, and print\n"
+        "                       what the mail server answered\n\n"
         "Flags (each also read from its environment variable; a flag wins):\n";
     for (const auto& option : kOptions) {
         std::string left = "  " + std::string(option.flag) + " " + std::string(option.value_name);
@@ -214,13 +217,24 @@ Command ParseCommandLine(const std::vector<std::string>& args, const Getenv& get
         }
     }
     std::size_t i = 0;
+    std::optional<std::string> mail_test_address;
     if (!args.empty() && !args[0].starts_with("-")) {
         if (args[0] == "help") return HelpCommand{};
         if (args[0] == "version") return VersionCommand{};
-        if (args[0] != "serve") {
+        if (args[0] == "mail") {
+            if (args.size() < 3 || args[1] != "test" || args[2].starts_with("-")) {
+                return UsageError{"usage: convene mail test ADDRESS [flags]"};
+            }
+            if (!domain::IsValidEmail(args[2])) {
+                return UsageError{"'" + args[2] + "' is not an email address"};
+            }
+            mail_test_address = args[2];
+            i = 3;
+        } else if (args[0] == "serve") {
+            i = 1;
+        } else {
             return UsageError{"unknown command '" + args[0] + "' (try convene --help)"};
         }
-        i = 1;
     }
     for (; i < args.size(); ++i) {
         const auto& arg = args[i];
@@ -243,6 +257,7 @@ Command ParseCommandLine(const std::vector<std::string>& args, const Getenv& get
             return UsageError{Invalid(flag, value, error)};
         }
     }
+    if (mail_test_address) return MailTestCommand{std::move(config), *mail_test_address};
     return ServeCommand{std::move(config)};
 }
 

@@ -14,14 +14,6 @@ using storage::SessionRepository;
 using storage::OutboxRepository;
 using storage::SharingRepository;
 
-std::string HostOf(std::string_view base_url) {
-    auto rest = base_url.substr(base_url.find("://") == std::string_view::npos
-                                    ? 0
-                                    : base_url.find("://") + 3);
-    rest = rest.substr(0, rest.find_first_of("/:"));
-    return rest.empty() ? "convene.invalid" : std::string(rest);
-}
-
 /// "Ann has made you a co-facilitator of “Title”" in text and HTML.
 std::pair<std::string, std::string> Bodies(const std::string& first_line,
                                            const std::string& action, const std::string& link) {
@@ -35,6 +27,19 @@ std::pair<std::string, std::string> Bodies(const std::string& first_line,
 }
 
 }  // namespace
+
+std::string MailDomain(std::string_view base_url) {
+    const auto scheme = base_url.find("://");
+    auto host = base_url.substr(scheme == std::string_view::npos ? 0 : scheme + 3);
+    host = host.substr(0, host.find('/'));
+    // An IP address (v6 in brackets, or dotted v4) is no domain a mail server would accept.
+    const bool ip = host.starts_with('[') ||
+                    host.find_first_not_of("0123456789.:") == std::string_view::npos;
+    host = host.substr(0, host.find(':'));
+    if (host.empty() || ip) return "convene.invalid";
+    if (host.find('.') == std::string_view::npos) return std::string(host) + ".invalid";
+    return std::string(host);
+}
 
 std::string HtmlEscape(std::string_view text) {
     std::string out;
@@ -57,7 +62,7 @@ model::OutboxMessage NewEmail(util::Random& random, util::Instant now, std::stri
                               std::string html, std::string kind,
                               std::optional<std::string> session_id) {
     auto id = random.Id();
-    auto message_id = "<" + id + "@" + HostOf(base_url) + ">";
+    auto message_id = "<" + id + "@" + MailDomain(base_url) + ">";
     return model::OutboxMessage{
         .id = std::move(id),
         .message_id = std::move(message_id),

@@ -309,9 +309,15 @@ Response Router::Dispatch(Request& request) {
         auto authenticated = Authenticate(request);
         if (!authenticated) return ErrorResponse(authenticated.error(), request.request_id);
         principal = std::move(*authenticated);
-        if (policy.auth == Auth::kUser && !principal) {
+        const bool needs_user = policy.auth == Auth::kUser || policy.auth == Auth::kAdmin;
+        if (needs_user && !principal) {
             return ErrorResponse(domain::Unauthenticated("unauthenticated", "Sign in first."),
                                  request.request_id);
+        }
+        if (policy.auth == Auth::kAdmin && principal->user.role != model::Role::kAdmin) {
+            return ErrorResponse(
+                domain::Forbidden("admin_only", "Only an administrator can do that."),
+                request.request_id);
         }
     }
 

@@ -25,6 +25,7 @@ std::vector<Route> ApiRoutes() {
     constexpr Policy kUser{.auth = Auth::kUser};
     // 64 KiB: room for a slide body of 10,000 characters of any script.
     constexpr Policy kUserSmall{.auth = Auth::kUser, .max_body = 64 * 1024};
+    constexpr Policy kAdmin{.auth = Auth::kAdmin, .max_body = 16 * 1024};
 
     return {
         // method        pattern                 handler          policy
@@ -71,6 +72,9 @@ std::vector<Route> ApiRoutes() {
         {Method::kPost,   "/api/sessions/{id}/invitations",  h::InviteBySession,  kUserSmall},
         {Method::kGet,    "/api/trash",                     h::ListTrash,        kUser},
         {Method::kPost,   "/api/trash/{id}/restore",        h::RestoreSession,   kUserSmall},
+
+        {Method::kGet,    "/api/admin/outbox",              h::ListOutbox,       kAdmin},
+        {Method::kPost,   "/api/admin/outbox/{id}/retry",   h::RetryOutboxMessage, kAdmin},
 
         {Method::kPost,   "/api/join",                      h::Join,
                           {.auth = Auth::kNone, .rate_bucket = "join", .max_body = 4 * 1024}},

@@ -20,6 +20,8 @@ std::optional<util::Instant> OutboxRelay::RunOnce(util::Instant now) {
         due = OutboxRepository::ListDue(*db, now, settings_.batch);
     }
     for (const auto& message : due) {
+        // Shutting down: what is left stays queued for the next start.
+        if (stopping_) break;
         mail::Delivery delivery;
         try {
             delivery = mailer_.Send(settings_.from, message.recipient,
@@ -34,7 +36,8 @@ std::optional<util::Instant> OutboxRelay::RunOnce(util::Instant now) {
             OutboxRepository::MarkSent(*db, message.id, attempts, now);
             continue;
         }
-        if (delivery.permanent || now - message.created_at >= settings_.give_up_after) {
+        const auto trying_since = message.retried_at.value_or(message.created_at);
+        if (delivery.permanent || now - trying_since >= settings_.give_up_after) {
             OutboxRepository::MarkFailed(*db, message.id, attempts, delivery.detail);
             spdlog::error("email {} to {} failed for good after {} attempts: {}",
                           message.message_id, message.recipient, attempts, delivery.detail);

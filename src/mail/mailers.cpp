@@ -23,6 +23,15 @@ std::size_t ReadUpload(char* buffer, std::size_t size, std::size_t count, void* 
     return n;
 }
 
+/// Keeps the last line the SMTP server sent (libcurl hands them over as "headers in").
+int RecordServerLine(CURL*, curl_infotype type, char* data, std::size_t size, void* user) {
+    if (type != CURLINFO_HEADER_IN) return 0;
+    std::string_view line(data, size);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+    if (!line.empty()) *static_cast<std::string*>(user) = line;
+    return 0;
+}
+
 void GlobalInit() {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -55,13 +64,21 @@ Delivery SmtpMailer::Send(std::string_view from, std::string_view to, std::strin
     curl_easy_setopt(curl.get(), CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
     curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT, static_cast<long>(timeout_.count()));
     curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
+    // The server's own words, for the outbox's last error and `convene mail test`.
+    std::string last_line;
+    curl_easy_setopt(curl.get(), CURLOPT_DEBUGFUNCTION, RecordServerLine);
+    curl_easy_setopt(curl.get(), CURLOPT_DEBUGDATA, &last_line);
+    curl_easy_setopt(curl.get(), CURLOPT_VERBOSE, 1L);
     const CURLcode rc = curl_easy_perform(curl.get());
+    // The QUIT at clean-up must not overwrite the answer we keep.
+    std::string answer = std::move(last_line);
+    curl_easy_setopt(curl.get(), CURLOPT_VERBOSE, 0L);
     long code = 0;
     curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &code);
-    if (rc == CURLE_OK) return {true, false, "accepted (" + std::to_string(code) + ")"};
-    return {false, code >= 500 && code < 600,
-            std::string(curl_easy_strerror(rc)) +
-                (code > 0 ? " (SMTP " + std::to_string(code) + ")" : "")};
+    if (rc == CURLE_OK) return {true, false, answer.empty() ? "accepted" : answer};
+    std::string detail = curl_easy_strerror(rc);
+    if (!answer.empty()) detail += ": " + answer;
+    return {false, code >= 500 && code < 600, detail};
 }
 
 FileMailer::FileMailer(std::filesystem::path folder) : folder_(std::move(folder)) {}

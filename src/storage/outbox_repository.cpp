@@ -5,14 +5,20 @@ namespace {
 
 #define CONVENE_OUTBOX_COLUMNS                                                              \
     "id, message_id, recipient, subject, text_body, html_body, kind, session_id, status, " \
-    "attempts, due_at, created_at, sent_at, last_error"
+    "attempts, due_at, created_at, sent_at, last_error, retried_at"
 
 constexpr std::string_view kInsertOutbox =
     "INSERT INTO outbox (id, message_id, recipient, subject, text_body, html_body, kind, "
     "session_id, status, attempts, due_at, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)";
 constexpr std::string_view kSelectOutbox =
-    "SELECT " CONVENE_OUTBOX_COLUMNS " FROM outbox ORDER BY created_at DESC, id LIMIT ?";
+    "SELECT " CONVENE_OUTBOX_COLUMNS " FROM outbox ORDER BY created_at DESC, rowid DESC LIMIT ?";
+constexpr std::string_view kSelectOutboxByStatus =
+    "SELECT " CONVENE_OUTBOX_COLUMNS " FROM outbox WHERE status = ? "
+    "ORDER BY created_at DESC, rowid DESC LIMIT ?";
+constexpr std::string_view kSelectOutboxById =
+    "SELECT " CONVENE_OUTBOX_COLUMNS " FROM outbox WHERE id = ?";
+constexpr std::string_view kCountOutbox = "SELECT status, COUNT(*) FROM outbox GROUP BY status";
 constexpr std::string_view kSelectDue =
     "SELECT " CONVENE_OUTBOX_COLUMNS " FROM outbox WHERE status = 'queued' AND due_at <= ? "
     "ORDER BY due_at, id LIMIT ?";
@@ -24,6 +30,8 @@ constexpr std::string_view kMarkRetry =
     "UPDATE outbox SET attempts = ?, due_at = ?, last_error = ? WHERE id = ?";
 constexpr std::string_view kMarkFailed =
     "UPDATE outbox SET status = 'failed', attempts = ?, last_error = ? WHERE id = ?";
+constexpr std::string_view kRequeue =
+    "UPDATE outbox SET status = 'queued', due_at = ?, retried_at = ? WHERE id = ?";
 
 #undef CONVENE_OUTBOX_COLUMNS
 
@@ -46,6 +54,7 @@ model::OutboxMessage ReadOutbox(const Statement& row) {
         .created_at = row.Time(11),
         .sent_at = row.OptionalTime(12),
         .last_error = row.OptionalText(13),
+        .retried_at = row.OptionalTime(14),
     };
 }
 
@@ -58,8 +67,28 @@ void OutboxRepository::Enqueue(Connection& db, const model::OutboxMessage& m) {
         .Run();
 }
 
-std::vector<model::OutboxMessage> OutboxRepository::List(Connection& db, std::size_t limit) {
-    return db.Prepare(kSelectOutbox).BindAll(static_cast<std::int64_t>(limit)).ReadAll(ReadOutbox);
+std::vector<model::OutboxMessage> OutboxRepository::List(
+    Connection& db, std::optional<model::OutboxStatus> status, std::size_t limit) {
+    const auto max = static_cast<std::int64_t>(limit);
+    if (!status) return db.Prepare(kSelectOutbox).BindAll(max).ReadAll(ReadOutbox);
+    return db.Prepare(kSelectOutboxByStatus)
+        .BindAll(std::string_view(model::OutboxStatusName(*status)), max)
+        .ReadAll(ReadOutbox);
+}
+
+std::optional<model::OutboxMessage> OutboxRepository::Find(Connection& db, std::string_view id) {
+    return db.Prepare(kSelectOutboxById).BindAll(id).ReadOne(ReadOutbox);
+}
+
+model::OutboxCounts OutboxRepository::Count(Connection& db) {
+    model::OutboxCounts counts;
+    auto& rows = db.Prepare(kCountOutbox);
+    while (rows.Step()) {
+        const auto status = rows.Text(0);
+        (status == "sent" ? counts.sent : status == "failed" ? counts.failed : counts.queued) =
+            rows.Int(1);
+    }
+    return counts;
 }
 
 std::vector<model::OutboxMessage> OutboxRepository::ListDue(Connection& db, util::Instant now,
@@ -88,6 +117,10 @@ void OutboxRepository::MarkRetry(Connection& db, std::string_view id, int attemp
 void OutboxRepository::MarkFailed(Connection& db, std::string_view id, int attempts,
                                   std::string_view error) {
     db.Prepare(kMarkFailed).BindAll(attempts, error, id).Run();
+}
+
+void OutboxRepository::Requeue(Connection& db, std::string_view id, util::Instant now) {
+    db.Prepare(kRequeue).BindAll(now, now, id).Run();
 }
 
 }  // namespace convene::storage

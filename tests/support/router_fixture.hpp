@@ -23,6 +23,7 @@ protected:
                    .slides = slides,
                    .facilitators = facilitators,
                    .invitations = invitations,
+                   .outbox = outbox,
                    .ready = [this] { return database.Ping(); }},
           router(WithExtra(std::move(extra)), http::RateBuckets(), services, clock, random,
                  {.base_url = std::move(base_url)}, static_files) {}

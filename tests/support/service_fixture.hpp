@@ -6,6 +6,7 @@
 #include "convene/domain/facilitator_service.hpp"
 #include "convene/domain/invitation_service.hpp"
 #include "convene/domain/join_service.hpp"
+#include "convene/domain/outbox_service.hpp"
 #include "convene/domain/session_service.hpp"
 #include "convene/domain/slide_service.hpp"
 #include "convene/storage/migrator.hpp"
@@ -26,7 +27,8 @@ protected:
           joins(database, clock, random, util::Throttle::Settings{}),
           slides(database, clock, random, events),
           facilitators(database, clock, random, events),
-          invitations(database, clock, random, {.max_per_request = 200, .max_per_hour = 300}) {
+          invitations(database, clock, random, {.max_per_request = 200, .max_per_hour = 300}),
+          outbox(database, clock) {
         facilitators.SetBaseUrl("http://convene.test");
         invitations.SetBaseUrl("http://convene.test");
         auto db = database.Acquire();
@@ -57,6 +59,7 @@ protected:
     domain::SlideService slides;
     domain::FacilitatorService facilitators;
     domain::InvitationService invitations;
+    domain::OutboxService outbox;
 };
 
 }  // namespace convene::testing

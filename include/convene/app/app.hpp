@@ -1,6 +1,8 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <memory>
 #include <string>
 
@@ -23,6 +25,8 @@ public:
         util::Random* random = nullptr;
         /// Use libsodium's cheapest argon2id cost (tests that sign up many users).
         bool cheap_password_hashing = false;
+        /// The outbox's first retry delay (30 s); tests of a mail server coming back shorten it.
+        std::optional<std::chrono::seconds> mail_first_retry;
     };
 
     /// Opens and migrates the database. Throws std::runtime_error (with a message for a
@@ -51,5 +55,10 @@ private:
 /// `convene serve`: sets up logging, runs an App until a signal, returns the exit code.
 /// Start-up failures print one line and return 1.
 int RunServer(const Config& config);
+
+/// `convene mail test ADDRESS`: sends one message through the mailer `config` describes (SMTP,
+/// or an .eml file without --smtp-url), prints what the server answered, returns 0 when it
+/// accepted the message, else 1.
+int RunMailTest(const Config& config, const std::string& address);
 
 }  // namespace convene::app

@@ -38,13 +38,19 @@ struct Config {
 struct ServeCommand {
     Config config;
 };
+/// `convene mail test ADDRESS`: one email through the configured mailer, now.
+struct MailTestCommand {
+    Config config;
+    std::string address;
+};
 struct HelpCommand {};
 struct VersionCommand {};
 /// A bad command line: one line for the user, exit code 2.
 struct UsageError {
     std::string message;
 };
-using Command = std::variant<ServeCommand, HelpCommand, VersionCommand, UsageError>;
+using Command =
+    std::variant<ServeCommand, MailTestCommand, HelpCommand, VersionCommand, UsageError>;
 
 /// Reads the environment through `getenv` (injectable for tests).
 using Getenv = std::function<std::optional<std::string>(const std::string&)>;

@@ -66,7 +66,11 @@ int ClaimInvitations(storage::Connection& db, const model::User& user, util::Ins
 /// `text` with &, <, >, " and ' escaped for HTML.
 std::string HtmlEscape(std::string_view text);
 
-/// An outbox row for one email: a fresh id and Message-ID (`<id@host of base_url>`), due now.
+/// The domain our emails come from: the base URL's host name; `name.invalid` for a host
+/// without a dot (localhost), `convene.invalid` for an IP address.
+std::string MailDomain(std::string_view base_url);
+
+/// An outbox row for one email: a fresh id and Message-ID (`<id@MailDomain>`), due now.
 model::OutboxMessage NewEmail(util::Random& random, util::Instant now, std::string_view base_url,
                               std::string recipient, std::string subject, std::string text,
                               std::string html, std::string kind,

@@ -13,6 +13,7 @@
 #include "convene/domain/facilitator_service.hpp"
 #include "convene/domain/invitation_service.hpp"
 #include "convene/domain/join_service.hpp"
+#include "convene/domain/outbox_service.hpp"
 #include "convene/domain/session_service.hpp"
 #include "convene/domain/slide_service.hpp"
 #include "convene/http/json.hpp"
@@ -28,6 +29,7 @@ enum class Auth {
     kNone,      ///< anyone; credentials are not even read
     kOptional,  ///< anyone; credentials are read when present
     kUser,      ///< a signed-in user (cookie or bearer token), else 401
+    kAdmin,     ///< a signed-in admin, else 401, or 403 admin_only
 };
 
 inline constexpr std::size_t kDefaultMaxBody = 1024 * 1024;
@@ -59,6 +61,7 @@ struct Services {
     domain::SlideService& slides;
     domain::FacilitatorService& facilitators;
     domain::InvitationService& invitations;
+    domain::OutboxService& outbox;
     /// True when the server can serve (database reachable). Used by /healthz.
     std::function<bool()> ready;
 };
@@ -82,7 +85,7 @@ struct Call {
 
     /// The decoded value of capture `{name}` in the route's pattern.
     const std::string& Param(std::string_view name) const;
-    /// The signed-in user (only on routes with Auth::kUser).
+    /// The signed-in user (only on routes with Auth::kUser or kAdmin).
     const model::User& User() const { return principal->user; }
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -28,11 +29,14 @@ public:
 
     /// Sends what is due at `now`; returns when the next queued message is due.
     std::optional<util::Instant> RunOnce(util::Instant now);
+    /// Makes a running RunOnce return after the message it is sending (shutdown). Final.
+    void Stop() { stopping_ = true; }
 
 private:
     storage::Database& database_;
     mail::Mailer& mailer_;
     Settings settings_;
+    std::atomic<bool> stopping_{false};
 };
 
 }  // namespace convene::jobs

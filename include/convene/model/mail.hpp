@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -26,7 +27,25 @@ struct OutboxMessage {
     util::Instant created_at;
     std::optional<util::Instant> sent_at;
     std::optional<std::string> last_error;
+    /// When an admin last asked to send it again (the relay's day of retries restarts).
+    std::optional<util::Instant> retried_at;
 };
+
+/// How many messages the outbox holds in each status.
+struct OutboxCounts {
+    std::int64_t queued = 0;
+    std::int64_t sent = 0;
+    std::int64_t failed = 0;
+};
+
+inline const char* OutboxStatusName(OutboxStatus status) {
+    switch (status) {
+        case OutboxStatus::kQueued: return "queued";
+        case OutboxStatus::kSent: return "sent";
+        case OutboxStatus::kFailed: return "failed";
+    }
+    return "queued";
+}
 
 /// A co-facilitator invitation waiting for its addressee to sign up.
 struct FacilitatorInvitation {

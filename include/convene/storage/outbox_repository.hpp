@@ -13,8 +13,12 @@ namespace convene::storage {
 class OutboxRepository {
 public:
     static void Enqueue(Connection& db, const model::OutboxMessage& message);
-    /// Newest first.
-    static std::vector<model::OutboxMessage> List(Connection& db, std::size_t limit);
+    /// Newest first (in the order written, within a second); only those in `status` when given.
+    static std::vector<model::OutboxMessage> List(Connection& db,
+                                                  std::optional<model::OutboxStatus> status,
+                                                  std::size_t limit);
+    static std::optional<model::OutboxMessage> Find(Connection& db, std::string_view id);
+    static model::OutboxCounts Count(Connection& db);
     /// Queued messages due at or before `now`, oldest due first.
     static std::vector<model::OutboxMessage> ListDue(Connection& db, util::Instant now,
                                                      std::size_t limit);
@@ -25,6 +29,8 @@ public:
                           std::string_view error);
     static void MarkFailed(Connection& db, std::string_view id, int attempts,
                            std::string_view error);
+    /// Queues a failed or waiting message again, due at `now`; its day of retries starts anew.
+    static void Requeue(Connection& db, std::string_view id, util::Instant now);
 };
 
 }  // namespace convene::storage

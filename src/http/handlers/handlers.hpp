@@ -2,6 +2,10 @@
 
 // Handler functions, one file per resource. Each parses, calls one service method, renders.
 
+#include <charconv>
+#include <optional>
+#include <string_view>
+
 #include "convene/http/error_response.hpp"
 #include "convene/http/router.hpp"
 
@@ -10,6 +14,14 @@ namespace convene::http::handlers {
 /// The contract-shaped error answer for this call.
 inline Response Error(const Call& call, const domain::AppError& error) {
     return ErrorResponse(error, call.request.request_id);
+}
+
+/// `text` as a whole decimal number (query parameters), else nullopt.
+inline std::optional<int> ParseDecimal(std::string_view text) {
+    int value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    return value;
 }
 
 // health.cpp
@@ -54,6 +66,10 @@ Response AddFacilitator(Call& call);
 Response RemoveFacilitator(Call& call);
 Response RevokeInvitation(Call& call);
 Response InviteBySession(Call& call);
+
+// admin.cpp
+Response ListOutbox(Call& call);
+Response RetryOutboxMessage(Call& call);
 
 // join.cpp
 Response Join(Call& call);

@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <charconv>
 #include <functional>
 
 #include "convene/domain/qr.hpp"
@@ -51,12 +50,12 @@ Response QrPng(Call& call) {
     constexpr int kMin = 64, kMax = 2048, kDefault = 512;
     int size = kDefault;
     if (auto text = call.request.QueryParam("size")) {
-        const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), size);
-        if (ec != std::errc{} || end != text->data() + text->size()) {
+        const auto parsed = ParseDecimal(*text);
+        if (!parsed) {
             return Error(call, domain::Invalid("invalid_size",
                                                "size must be a number of pixels, like 512."));
         }
-        size = std::clamp(size, kMin, kMax);
+        size = std::clamp(*parsed, kMin, kMax);
     }
     return QrResponse(call, "image/png", "convene-qr.png",
                       [size](const domain::QrCode& qr) { return qr.Png(size); });

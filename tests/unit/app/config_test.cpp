@@ -83,6 +83,22 @@ TEST(Config, TrustedProxiesAreIpAddresses) {
     EXPECT_NE(Error({"--trusted-proxy", "10.0.0.1,"}).find("--trusted-proxy"), std::string::npos);
 }
 
+TEST(Config, MailTestTakesAnAddressAndTheServeFlags) {
+    const auto command = Parse({"mail", "test", "ann@example.org", "--smtp-url", "smtp://mx:25"},
+                               {{"CONVENE_MAIL_FROM", "convene@example.org"}});
+    const auto* mail_test = std::get_if<MailTestCommand>(&command);
+    ASSERT_NE(mail_test, nullptr);
+    EXPECT_EQ(mail_test->address, "ann@example.org");
+    EXPECT_EQ(mail_test->config.smtp_url, "smtp://mx:25");
+    EXPECT_EQ(mail_test->config.mail_from, "convene@example.org");
+    EXPECT_NE(Error({"mail"}).find("usage: convene mail test ADDRESS"), std::string::npos);
+    EXPECT_NE(Error({"mail", "send", "a@example.org"}).find("usage"), std::string::npos);
+    EXPECT_NE(Error({"mail", "test", "--smtp-url", "smtp://mx"}).find("usage"), std::string::npos);
+    EXPECT_NE(Error({"mail", "test", "not-an-address"}).find("not an email address"),
+              std::string::npos);
+    EXPECT_NE(HelpText().find("mail test ADDRESS"), std::string::npos);
+}
+
 TEST(Config, HelpAndVersion) {
     EXPECT_TRUE(std::holds_alternative<HelpCommand>(Parse({"--help"})));
     EXPECT_TRUE(std::holds_alternative<HelpCommand>(Parse({"serve", "-h"})));

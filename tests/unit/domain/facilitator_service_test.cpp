@@ -16,7 +16,7 @@ protected:
 
     std::vector<model::OutboxMessage> Outbox() {
         auto db = database.Acquire();
-        return storage::OutboxRepository::List(*db, 100);
+        return storage::OutboxRepository::List(*db, std::nullopt, 100);
     }
 
     model::User owner;
@@ -31,18 +31,18 @@ TEST_F(FacilitatorServiceTest, AnExistingAccountGetsAccessAtOnceAndAnEmail) {
     EXPECT_EQ(std::get<model::Facilitator>(*added).user_id, helper.id);
     EXPECT_EQ(sessions.Get(helper, session.id)->role, model::SessionRole::kFacilitator);
 
-    auto outbox = Outbox();
-    ASSERT_EQ(outbox.size(), 1u);
-    EXPECT_EQ(outbox[0].recipient, "Helper@Example.org");
-    EXPECT_EQ(outbox[0].kind, "facilitator_added");
-    EXPECT_EQ(outbox[0].status, model::OutboxStatus::kQueued);
-    EXPECT_NE(outbox[0].subject.find(session.title), std::string::npos);
-    EXPECT_NE(outbox[0].text_body.find("http://convene.test/sessions/" + session.id),
+    auto mails = Outbox();
+    ASSERT_EQ(mails.size(), 1u);
+    EXPECT_EQ(mails[0].recipient, "Helper@Example.org");
+    EXPECT_EQ(mails[0].kind, "facilitator_added");
+    EXPECT_EQ(mails[0].status, model::OutboxStatus::kQueued);
+    EXPECT_NE(mails[0].subject.find(session.title), std::string::npos);
+    EXPECT_NE(mails[0].text_body.find("http://convene.test/sessions/" + session.id),
               std::string::npos);
-    EXPECT_TRUE(outbox[0].message_id.ends_with("@convene.test>"));
+    EXPECT_TRUE(mails[0].message_id.ends_with("@convene.test>"));
     // Titles are escaped in HTML, never injected.
-    EXPECT_EQ(outbox[0].html_body.find("<meeting>"), std::string::npos);
-    EXPECT_NE(outbox[0].html_body.find("Board &lt;meeting&gt; &amp; &quot;Q4&quot;"),
+    EXPECT_EQ(mails[0].html_body.find("<meeting>"), std::string::npos);
+    EXPECT_NE(mails[0].html_body.find("Board &lt;meeting&gt; &amp; &quot;Q4&quot;"),
               std::string::npos);
 }
 
@@ -110,6 +110,15 @@ TEST_F(FacilitatorServiceTest, RefusalsWriteNoMail) {
 TEST(HtmlEscape, EscapesTheFiveCharacters) {
     EXPECT_EQ(HtmlEscape(R"(<a href="x">'&'</a>)"),
               "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+}
+
+TEST(MailDomain, IsTheBaseUrlHostWhenAMailServerWouldTakeIt) {
+    EXPECT_EQ(MailDomain("https://convene.example.org"), "convene.example.org");
+    EXPECT_EQ(MailDomain("https://convene.example.org:8443/x"), "convene.example.org");
+    EXPECT_EQ(MailDomain("http://localhost:8080"), "localhost.invalid");
+    EXPECT_EQ(MailDomain("http://127.0.0.1:8080"), "convene.invalid");
+    EXPECT_EQ(MailDomain("http://[::1]:8080"), "convene.invalid");
+    EXPECT_EQ(MailDomain(""), "convene.invalid");
 }
 
 }  // namespace

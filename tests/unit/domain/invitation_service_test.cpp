@@ -17,7 +17,7 @@ protected:
     }
     std::vector<model::OutboxMessage> Outbox() {
         auto db = database.Acquire();
-        return storage::OutboxRepository::List(*db, 1000);
+        return storage::OutboxRepository::List(*db, std::nullopt, 1000);
     }
     model::User owner;
     model::Session session;
@@ -39,9 +39,9 @@ TEST_F(InvitationServiceTest, QueuesOneEmailPerValidAddressAndSaysWhyOthersWereR
     EXPECT_EQ(result->invalid[0].address, "nope");
     EXPECT_EQ(result->invalid[0].reason, "not a valid email address");
 
-    auto outbox = Outbox();
-    ASSERT_EQ(outbox.size(), 2u);
-    for (const auto& message : outbox) {
+    auto mails = Outbox();
+    ASSERT_EQ(mails.size(), 2u);
+    for (const auto& message : mails) {
         EXPECT_EQ(message.kind, "invitation");
         EXPECT_NE(message.text_body.find("http://convene.test/j/" + session.link_token),
                   std::string::npos);

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "convene/domain/facilitator_service.hpp"
+#include "convene/domain/outbox_service.hpp"
 #include "convene/storage/migrator.hpp"
 #include "convene/storage/outbox_repository.hpp"
 #include "fakes.hpp"
@@ -56,11 +57,9 @@ protected:
 
     model::OutboxMessage Row(const std::string& id) {
         auto db = database.Acquire();
-        for (auto& m : storage::OutboxRepository::List(*db, 100)) {
-            if (m.id == id) return m;
-        }
-        ADD_FAILURE() << "no outbox row " << id;
-        return {};
+        auto row = storage::OutboxRepository::Find(*db, id);
+        if (!row) ADD_FAILURE() << "no outbox row " << id;
+        return row.value_or(model::OutboxMessage{});
     }
 
     storage::Database database;
@@ -119,6 +118,60 @@ TEST_F(OutboxRelayTest, GivesUpAfterADay) {
     EXPECT_EQ(Row(id).status, model::OutboxStatus::kFailed);
     EXPECT_GE(clock.Now() - Row(id).created_at, std::chrono::hours{24});
     EXPECT_LT(Row(id).attempts, 40);  // backoff, not hammering
+}
+
+TEST_F(OutboxRelayTest, AnAdminRetryGetsAFreshDayOfRetries) {
+    const auto id = Queue("ann@example.org");
+    mailer.script = {{false, true, "550 mailbox full"}};
+    relay.RunOnce(clock.Now());
+    ASSERT_EQ(Row(id).status, model::OutboxStatus::kFailed);
+
+    // Two days later the admin has fixed things and retries; the server is busy at first.
+    clock.Advance(std::chrono::hours{48});
+    domain::OutboxService outbox(database, clock);
+    int woken = 0;
+    outbox.SetMailQueued([&woken] { ++woken; });
+    ASSERT_TRUE(outbox.Retry(id));
+    EXPECT_EQ(woken, 1);
+    mailer.script = {{false, false, "451 try again later"}};
+    EXPECT_EQ(relay.RunOnce(clock.Now()), clock.Now() + 60s);  // backoff goes on from attempt 2
+    EXPECT_EQ(Row(id).status, model::OutboxStatus::kQueued);   // not failed for being old
+    EXPECT_EQ(Row(id).last_error, "451 try again later");
+    clock.Advance(60s);
+    relay.RunOnce(clock.Now());
+    EXPECT_EQ(Row(id).status, model::OutboxStatus::kSent);
+    EXPECT_EQ(Row(id).attempts, 3);
+    EXPECT_EQ(mailer.sent.size(), 3u);
+}
+
+/// A mailer that asks the relay to stop while it sends (a shutdown arriving mid-batch).
+class StoppingMailer final : public mail::Mailer {
+public:
+    mail::Delivery Send(std::string_view, std::string_view, std::string_view,
+                        std::string_view) override {
+        ++sent;
+        relay->Stop();
+        return {true, false, "250 ok"};
+    }
+    OutboxRelay* relay = nullptr;
+    int sent = 0;
+};
+
+TEST_F(OutboxRelayTest, StoppingFinishesTheMessageInHandAndLeavesTheRestQueued) {
+    StoppingMailer stopping;
+    OutboxRelay stopping_relay(database, stopping, {.from = "c@convene.test"});
+    stopping.relay = &stopping_relay;
+    const auto first = Queue("ann@example.org");
+    const auto second = Queue("bob@example.org");
+    EXPECT_EQ(stopping_relay.RunOnce(clock.Now()), clock.Now());  // the rest is still due
+    EXPECT_EQ(stopping.sent, 1);
+    const bool first_went = Row(first).status == model::OutboxStatus::kSent;
+    EXPECT_EQ(Row(first_went ? second : first).status, model::OutboxStatus::kQueued);
+    // The next start sends the rest, and only the rest.
+    relay.RunOnce(clock.Now());
+    EXPECT_EQ(Row(first).status, model::OutboxStatus::kSent);
+    EXPECT_EQ(Row(second).status, model::OutboxStatus::kSent);
+    EXPECT_EQ(mailer.sent.size(), 1u);
 }
 
 }  // namespace
