@@ -9,8 +9,9 @@ build_packages=(
   libspdlog-dev libfmt-dev libsodium-dev libhowardhinnant-date-dev
   libcurl4-openssl-dev libssl-dev libpng-dev tzdata ca-certificates
 )
-# zbar-tools decodes the QR codes we draw, in tests.
-test_packages=(libgtest-dev libgmock-dev googletest zbar-tools)
+# zbar-tools decodes the QR codes we draw, in tests; python3-aiosmtpd is the real SMTP server
+# the mail tests send to.
+test_packages=(libgtest-dev libgmock-dev googletest zbar-tools python3-aiosmtpd)
 
 wanted=("${build_packages[@]}")
 if [ "${1:-build}" = test ]; then

@@ -13,6 +13,11 @@ using storage::OutboxRepository;
 OutboxRelay::OutboxRelay(storage::Database& database, mail::Mailer& mailer, Settings settings)
     : database_(database), mailer_(mailer), settings_(std::move(settings)) {}
 
+void OutboxRelay::Stop() {
+    stopping_ = true;
+    mailer_.Cancel(std::chrono::seconds{2});
+}
+
 std::optional<util::Instant> OutboxRelay::RunOnce(util::Instant now) {
     std::vector<model::OutboxMessage> due;
     {
@@ -30,6 +35,8 @@ std::optional<util::Instant> OutboxRelay::RunOnce(util::Instant now) {
         } catch (const std::exception& e) {
             delivery = {false, true, e.what()};  // an unrenderable message never will be
         }
+        // Cut short by shutdown: not an attempt to count; the next start sends it.
+        if (stopping_ && !delivery.ok) break;
         const int attempts = message.attempts + 1;
         auto db = database_.Acquire();
         if (delivery.ok) {

@@ -47,7 +47,7 @@ void Scheduler::Loop(std::optional<util::Instant> next) {
             if (!woken_ && !stopping_) {
                 // Sleep on the system clock: an end date is a wall-clock instant.
                 auto until = std::chrono::system_clock::now() + kMaxSleep;
-                if (next && *next < until) until = *next;
+                if (next) until = std::min(until, clock_.SystemTimeOf(*next));
                 wake_.wait_until(lock, until, [&] { return woken_ || stopping_; });
             }
             if (stopping_) return;

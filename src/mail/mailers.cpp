@@ -23,13 +23,25 @@ std::size_t ReadUpload(char* buffer, std::size_t size, std::size_t count, void* 
     return n;
 }
 
-/// Keeps the last line the SMTP server sent (libcurl hands them over as "headers in").
+/// Keeps the last answer the SMTP server gave (libcurl hands its lines over as "headers in"),
+/// except the goodbye to QUIT, which libcurl sends after a refusal too.
 int RecordServerLine(CURL*, curl_infotype type, char* data, std::size_t size, void* user) {
     if (type != CURLINFO_HEADER_IN) return 0;
     std::string_view line(data, size);
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-    if (!line.empty()) *static_cast<std::string*>(user) = line;
+    if (!line.empty() && !line.starts_with("221")) *static_cast<std::string*>(user) = line;
     return 0;
+}
+
+using GiveUpAt = std::atomic<std::chrono::steady_clock::rep>;
+
+bool PastGiveUp(const GiveUpAt& give_up_at) {
+    return std::chrono::steady_clock::now().time_since_epoch().count() >= give_up_at.load();
+}
+
+/// libcurl's progress hook, called about once a second even when nothing moves.
+int AbortAfterGiveUp(void* give_up_at, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    return PastGiveUp(*static_cast<GiveUpAt*>(give_up_at)) ? 1 : 0;
 }
 
 void GlobalInit() {
@@ -46,6 +58,9 @@ SmtpMailer::SmtpMailer(std::string url, std::chrono::seconds timeout)
 
 Delivery SmtpMailer::Send(std::string_view from, std::string_view to, std::string_view mime,
                           std::string_view) {
+    if (give_up_at_.load() != std::chrono::steady_clock::duration::max().count()) {
+        return {false, false, "shutting down"};
+    }
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
     if (!curl) return {false, false, "cannot start libcurl"};
     const std::string mail_from = "<" + std::string(from) + ">";
@@ -64,21 +79,27 @@ Delivery SmtpMailer::Send(std::string_view from, std::string_view to, std::strin
     curl_easy_setopt(curl.get(), CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
     curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT, static_cast<long>(timeout_.count()));
     curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl.get(), CURLOPT_XFERINFOFUNCTION, AbortAfterGiveUp);
+    curl_easy_setopt(curl.get(), CURLOPT_XFERINFODATA, &give_up_at_);
+    curl_easy_setopt(curl.get(), CURLOPT_NOPROGRESS, 0L);
     // The server's own words, for the outbox's last error and `convene mail test`.
     std::string last_line;
     curl_easy_setopt(curl.get(), CURLOPT_DEBUGFUNCTION, RecordServerLine);
     curl_easy_setopt(curl.get(), CURLOPT_DEBUGDATA, &last_line);
     curl_easy_setopt(curl.get(), CURLOPT_VERBOSE, 1L);
     const CURLcode rc = curl_easy_perform(curl.get());
-    // The QUIT at clean-up must not overwrite the answer we keep.
     std::string answer = std::move(last_line);
-    curl_easy_setopt(curl.get(), CURLOPT_VERBOSE, 0L);
+    curl_easy_setopt(curl.get(), CURLOPT_VERBOSE, 0L);  // nothing more to record at clean-up
     long code = 0;
     curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &code);
     if (rc == CURLE_OK) return {true, false, answer.empty() ? "accepted" : answer};
     std::string detail = curl_easy_strerror(rc);
     if (!answer.empty()) detail += ": " + answer;
     return {false, code >= 500 && code < 600, detail};
+}
+
+void SmtpMailer::Cancel(std::chrono::milliseconds grace) {
+    give_up_at_ = (std::chrono::steady_clock::now() + grace).time_since_epoch().count();
 }
 
 FileMailer::FileMailer(std::filesystem::path folder) : folder_(std::move(folder)) {}

@@ -18,6 +18,10 @@ public:
     explicit FakeClock(util::Instant start = util::Instant{std::chrono::seconds{1'795'000'000}})
         : now_(start.time_since_epoch().count()) {}
     util::Instant Now() const override { return util::Instant{std::chrono::seconds{now_.load()}}; }
+    /// Fake time runs at the real pace between changes: `at` is as far ahead as it is here.
+    std::chrono::system_clock::time_point SystemTimeOf(util::Instant at) const override {
+        return std::chrono::system_clock::now() + (at - Now());
+    }
     void Advance(std::chrono::seconds by) { now_ += by.count(); }
     void Set(util::Instant at) { now_ = at.time_since_epoch().count(); }
 

@@ -29,8 +29,9 @@ public:
 
     /// Sends what is due at `now`; returns when the next queued message is due.
     std::optional<util::Instant> RunOnce(util::Instant now);
-    /// Makes a running RunOnce return after the message it is sending (shutdown). Final.
-    void Stop() { stopping_ = true; }
+    /// Shutdown: a running RunOnce returns after the message in hand, which the mailer gives
+    /// up on after 2 s if the server is slow (it then stays queued, untouched). Final.
+    void Stop();
 
 private:
     storage::Database& database_;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -24,6 +25,10 @@ public:
     virtual ~Mailer() = default;
     virtual Delivery Send(std::string_view from, std::string_view to, std::string_view mime,
                           std::string_view message_id) = 0;
+    /// Shutting down: no new send starts, and one in progress gets `grace` to finish (so a
+    /// message the server is accepting is not cut off and sent twice) before it gives up,
+    /// instead of waiting for a slow or silent server's time-out. Final.
+    virtual void Cancel(std::chrono::milliseconds grace) { (void)grace; }
 };
 
 /// SMTP through libcurl: smtp:// (STARTTLS when the server offers it), smtps://, and the
@@ -33,10 +38,14 @@ public:
     SmtpMailer(std::string url, std::chrono::seconds timeout);
     Delivery Send(std::string_view from, std::string_view to, std::string_view mime,
                   std::string_view message_id) override;
+    void Cancel(std::chrono::milliseconds grace) override;
 
 private:
     std::string url_;
     std::chrono::seconds timeout_;
+    /// steady_clock ticks after which a send gives up; max() until Cancel.
+    std::atomic<std::chrono::steady_clock::rep> give_up_at_{
+        std::chrono::steady_clock::duration::max().count()};
 };
 
 /// No SMTP server configured: each message becomes an .eml file in `folder` (and a log line),

@@ -1,0 +1,93 @@
+"""A real SMTP server for Convene's integration tests (Debian's python3-aiosmtpd).
+
+Run with /usr/bin/python3 (the system Python that has aiosmtpd):
+
+    smtp_sink.py --dir DIR [--port PORT] [--delay-ms MS]
+
+Listens on 127.0.0.1 (PORT 0: any free port) and prints `listening on PORT` once ready.
+Each accepted message becomes DIR/NNNN.json, written atomically, with the envelope and the
+message as Python's email package reads it: an independent check of Convene's MIME.
+A recipient listed (one per line) in DIR/refuse is refused with a permanent 550.
+--delay-ms makes each message take that long to accept (a slow server).
+"""
+
+import argparse
+import asyncio
+import email
+import email.policy
+import json
+import os
+import sys
+
+from aiosmtpd.smtp import SMTP
+
+
+class Sink:
+    def __init__(self, folder, delay):
+        self.folder = folder
+        self.delay = delay
+        self.count = 0
+
+    def refused(self):
+        try:
+            with open(os.path.join(self.folder, "refuse"), encoding="utf-8") as f:
+                return {line.strip().lower() for line in f if line.strip()}
+        except FileNotFoundError:
+            return set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.refused():
+            return "550 5.1.1 <%s>: mailbox unavailable" % address
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(self.delay)
+        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        parts = {}
+        for part in message.walk():
+            if part.get_content_maintype() == "text":
+                parts[part.get_content_type()] = part.get_content()
+        self.count += 1
+        record = {
+            "mail_from": envelope.mail_from,
+            "rcpt_tos": envelope.rcpt_tos,
+            "from": str(message["From"]),
+            "to": str(message["To"]),
+            "subject": str(message["Subject"]),
+            "raw_subject": str(email.message_from_bytes(
+                envelope.original_content, policy=email.policy.compat32)["Subject"]),
+            "message_id": str(message["Message-ID"]),
+            "content_type": message.get_content_type(),
+            "text": parts.get("text/plain", ""),
+            "html": parts.get("text/html", ""),
+            "defects": [str(d) for d in message.defects],
+        }
+        name = os.path.join(self.folder, "%04d.json" % self.count)
+        with open(name + ".tmp", "w", encoding="utf-8") as f:
+            json.dump(record, f)
+        os.rename(name + ".tmp", name)
+        return "250 2.0.0 OK queued as %04d" % self.count
+
+
+async def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dir", required=True)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--delay-ms", type=int, default=0)
+    args = parser.parse_args()
+    os.makedirs(args.dir, exist_ok=True)
+    sink = Sink(args.dir, args.delay_ms / 1000)
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: SMTP(sink, hostname="sink.test", decode_data=False),
+        host="127.0.0.1", port=args.port, reuse_address=True)
+    print("listening on %d" % server.sockets[0].getsockname()[1], flush=True)
+    await server.serve_forever()
+
+
+if __name__ == "__main__":
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        sys.exit(0)
