@@ -78,7 +78,8 @@ std::unique_ptr<mail::Mailer> MakeMailer(const Config& config) {
         spdlog::warn("no --smtp-url: email is written as .eml files to {}", folder);
         return std::make_unique<mail::FileMailer>(folder);
     }
-    return std::make_unique<mail::SmtpMailer>(config.smtp_url, std::chrono::seconds{30});
+    return std::make_unique<mail::SmtpMailer>(
+        mail::SmtpMailer::Settings{.url = config.smtp_url, .ca_file = config.smtp_ca_file});
 }
 
 }  // namespace

@@ -68,6 +68,13 @@ std::string ApplySmtpUrl(Config& config, const std::string& value) {
     return {};
 }
 
+std::string ApplySmtpCaFile(Config& config, const std::string& value) {
+    std::error_code ec;
+    if (!value.empty() && !std::filesystem::is_regular_file(value, ec)) return "no such file";
+    config.smtp_ca_file = value;
+    return {};
+}
+
 std::string ApplyMailFrom(Config& config, const std::string& value) {
     if (!value.empty() && !domain::IsValidEmail(value)) return "expected an email address";
     config.mail_from = value;
@@ -149,6 +156,8 @@ constexpr Option kOptions[] = {
      "absolute URL used in links, QR codes and emails (http://<listen>)", ApplyBaseUrl},
     {"--smtp-url", "CONVENE_SMTP_URL", "URL", "SMTP server for outgoing email (none)",
      ApplySmtpUrl},
+    {"--smtp-ca-file", "CONVENE_SMTP_CA_FILE", "FILE",
+     "CA certificate (PEM) to trust for the SMTP server's TLS (the system's)", ApplySmtpCaFile},
     {"--mail-from", "CONVENE_MAIL_FROM", "ADDRESS",
      "sender of every email (convene@<base URL host>)", ApplyMailFrom},
     {"--web-dir", "CONVENE_WEB_DIR", "DIR", "serve web assets from DIR (embedded copy)",

@@ -51,10 +51,14 @@ void GlobalInit() {
 
 }  // namespace
 
-SmtpMailer::SmtpMailer(std::string url, std::chrono::seconds timeout)
-    : url_(std::move(url)), timeout_(timeout) {
-    GlobalInit();
+/// True when the URL carries a user (and password): smtp://user:password@host.
+bool HasCredentials(std::string_view url) {
+    const auto start = url.find("://");
+    const auto authority = url.substr(start == std::string_view::npos ? 0 : start + 3);
+    return authority.substr(0, authority.find('/')).find('@') != std::string_view::npos;
 }
+
+SmtpMailer::SmtpMailer(Settings settings) : settings_(std::move(settings)) { GlobalInit(); }
 
 Delivery SmtpMailer::Send(std::string_view from, std::string_view to, std::string_view mime,
                           std::string_view) {
@@ -69,15 +73,21 @@ Delivery SmtpMailer::Send(std::string_view from, std::string_view to, std::strin
     std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> guard(recipients,
                                                                        &curl_slist_free_all);
     Upload upload{mime};
-    curl_easy_setopt(curl.get(), CURLOPT_URL, url_.c_str());
+    curl_easy_setopt(curl.get(), CURLOPT_URL, settings_.url.c_str());
     curl_easy_setopt(curl.get(), CURLOPT_MAIL_FROM, mail_from.c_str());
     curl_easy_setopt(curl.get(), CURLOPT_MAIL_RCPT, recipients);
     curl_easy_setopt(curl.get(), CURLOPT_READFUNCTION, ReadUpload);
     curl_easy_setopt(curl.get(), CURLOPT_READDATA, &upload);
     curl_easy_setopt(curl.get(), CURLOPT_UPLOAD, 1L);
-    // STARTTLS whenever an smtp:// server offers it; smtps:// is TLS from the start.
-    curl_easy_setopt(curl.get(), CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
-    curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT, static_cast<long>(timeout_.count()));
+    // STARTTLS whenever an smtp:// server offers it, and required before a password is sent;
+    // smtps:// is TLS from the start.
+    const bool secret = HasCredentials(settings_.url);
+    curl_easy_setopt(curl.get(), CURLOPT_USE_SSL,
+                     static_cast<long>(secret ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+    if (!settings_.ca_file.empty()) {
+        curl_easy_setopt(curl.get(), CURLOPT_CAINFO, settings_.ca_file.c_str());
+    }
+    curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT, static_cast<long>(settings_.timeout.count()));
     curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl.get(), CURLOPT_XFERINFOFUNCTION, AbortAfterGiveUp);
     curl_easy_setopt(curl.get(), CURLOPT_XFERINFODATA, &give_up_at_);

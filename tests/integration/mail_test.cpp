@@ -349,6 +349,49 @@ TEST(Mail, MailTestPrintsWhatTheServerAnswered) {
     EXPECT_NE(down.Output().find("not sent"), std::string::npos) << down.Output();
 }
 
+TEST(Mail, StartTlsAndTheLoginOfTheUrl) {
+    SmtpSink sink({.tls = true, .login = "convene:s3cret pass"});
+    auto config = MailConfig(sink.Port());
+    config.smtp_url = "smtp://convene:s3cret%20pass@127.0.0.1:" + std::to_string(sink.Port());
+    config.smtp_ca_file = SmtpSink::CertificatePath();
+    TestServer server(config);
+    Admin admin(server);
+    admin.Invite(admin.CreateSession("Secure")["id"], "bob@example.org");
+    const auto messages = sink.WaitForMessages(1, kDelivery);
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages[0]["rcpt_tos"], json::array({"bob@example.org"}));
+
+    const auto port = std::to_string(sink.Port());
+    auto mail_test = [&](const std::string& url, const std::vector<std::string>& more) {
+        std::vector<std::string> argv{CONVENE_BINARY,  "mail", "test", "eve@example.org",
+                                      "--smtp-url",    url,    "--mail-from",
+                                      "convene@example.org"};
+        argv.insert(argv.end(), more.begin(), more.end());
+        testing::ChildProcess child(std::move(argv));
+        const auto status = child.Wait(20s);
+        return std::pair{status.value_or(-1), child.Output()};
+    };
+    const std::vector<std::string> trust{"--smtp-ca-file", SmtpSink::CertificatePath()};
+    auto [wrong_status, wrong] = mail_test("smtp://convene:nope@127.0.0.1:" + port, trust);
+    EXPECT_EQ(wrong_status, 1);
+    EXPECT_NE(wrong.find("535"), std::string::npos) << wrong;  // authentication failed
+    auto [untrusted_status, untrusted] =
+        mail_test("smtp://convene:s3cret%20pass@127.0.0.1:" + port, {});
+    EXPECT_EQ(untrusted_status, 1);  // a certificate nobody vouches for is refused
+    EXPECT_NE(untrusted.find("not sent"), std::string::npos) << untrusted;
+    EXPECT_EQ(sink.Messages().size(), 1u);
+}
+
+TEST(Mail, APasswordIsNeverSentWithoutTls) {
+    SmtpSink sink({.login = "convene:s3cret"});  // accepts AUTH in the clear: we must not
+    testing::ChildProcess child({CONVENE_BINARY, "mail", "test", "eve@example.org", "--smtp-url",
+                                 "smtp://convene:s3cret@127.0.0.1:" + std::to_string(sink.Port()),
+                                 "--mail-from", "convene@example.org"});
+    EXPECT_EQ(child.Wait(20s), 1);
+    EXPECT_NE(child.Output().find("SSL"), std::string::npos) << child.Output();
+    EXPECT_TRUE(sink.Messages().empty());
+}
+
 TEST(Mail, MailTestWithoutSmtpWritesAnEmlFile) {
     testing::TempDir dir;
     testing::ChildProcess written(

@@ -37,6 +37,10 @@ struct SmtpSinkOptions {
     std::uint16_t port = 0;  ///< 0: any free port
     /// How long accepting each message takes (a slow server).
     std::chrono::milliseconds delay{0};
+    /// Offer STARTTLS (certificate tests/support/smtp_tls.crt for 127.0.0.1) and require it.
+    bool tls = false;
+    /// Require AUTH with this `user:password`, when not empty.
+    std::string login;
 };
 
 /// A real SMTP server in its own process: tests/support/smtp_sink.py on Debian's
@@ -46,9 +50,13 @@ class SmtpSink {
 public:
     /// Starts listening; throws if it does not within 10 s.
     explicit SmtpSink(SmtpSinkOptions options = {}) {
-        process_ = std::make_unique<ChildProcess>(std::vector<std::string>{
-            "/usr/bin/python3", CONVENE_SMTP_SINK, "--dir", dir_.Path().string(), "--port",
-            std::to_string(options.port), "--delay-ms", std::to_string(options.delay.count())});
+        std::vector<std::string> argv{"/usr/bin/python3",     CONVENE_SMTP_SINK,
+                                      "--dir",                dir_.Path().string(),
+                                      "--port",               std::to_string(options.port),
+                                      "--delay-ms",           std::to_string(options.delay.count())};
+        if (options.tls) argv.insert(argv.end(), {"--tls", CertificatePath(), KeyPath()});
+        if (!options.login.empty()) argv.insert(argv.end(), {"--login", options.login});
+        process_ = std::make_unique<ChildProcess>(std::move(argv));
         auto listening = process_->WaitForLine(std::regex(R"(^listening on (\d+))"),
                                                std::chrono::seconds{10});
         if (!listening) {
@@ -56,6 +64,10 @@ public:
         }
         port_ = static_cast<std::uint16_t>(std::stoi((*listening)[1]));
     }
+
+    /// The sink's self-signed TLS certificate, which is also the CA to trust.
+    static std::string CertificatePath() { return SupportFile("smtp_tls.crt"); }
+    static std::string KeyPath() { return SupportFile("smtp_tls.key"); }
 
     std::uint16_t Port() const { return port_; }
     std::string Url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
@@ -93,6 +105,10 @@ public:
     }
 
 private:
+    static std::string SupportFile(const std::string& name) {
+        return (std::filesystem::path(CONVENE_SMTP_SINK).parent_path() / name).string();
+    }
+
     TempDir dir_;
     std::unique_ptr<ChildProcess> process_;
     std::uint16_t port_ = 0;

@@ -18,6 +18,8 @@ struct Config {
     /// Absolute URL used in links, QR codes and emails; empty: http://<listen address>.
     std::string base_url;
     std::string smtp_url;
+    /// CA certificate (PEM) to trust for the SMTP server's TLS; empty: the system's.
+    std::string smtp_ca_file;
     /// The sender of every email; empty: convene@<host of the base URL>.
     std::string mail_from;
     /// Serve web assets from this folder instead of the embedded copy.

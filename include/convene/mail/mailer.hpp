@@ -32,17 +32,24 @@ public:
 };
 
 /// SMTP through libcurl: smtp:// (STARTTLS when the server offers it), smtps://, and the
-/// user:password of the URL.
+/// user:password of the URL, which is only ever sent over TLS (STARTTLS is then required).
 class SmtpMailer final : public Mailer {
 public:
-    SmtpMailer(std::string url, std::chrono::seconds timeout);
+    struct Settings {
+        std::string url;
+        std::chrono::seconds timeout{30};
+        /// PEM file of the CA (or the self-signed certificate) to trust for the server's TLS,
+        /// instead of the system's; empty for the system's.
+        std::string ca_file;
+    };
+
+    explicit SmtpMailer(Settings settings);
     Delivery Send(std::string_view from, std::string_view to, std::string_view mime,
                   std::string_view message_id) override;
     void Cancel(std::chrono::milliseconds grace) override;
 
 private:
-    std::string url_;
-    std::chrono::seconds timeout_;
+    Settings settings_;
     /// steady_clock ticks after which a send gives up; max() until Cancel.
     std::atomic<std::chrono::steady_clock::rep> give_up_at_{
         std::chrono::steady_clock::duration::max().count()};

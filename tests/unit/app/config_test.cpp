@@ -63,6 +63,7 @@ TEST(Config, BadValuesGiveOneClearLine) {
     EXPECT_NE(Error({"--listen", "1.2.3.4:70000"}).find("port"), std::string::npos);
     EXPECT_NE(Error({"--base-url", "example.org"}).find("--base-url"), std::string::npos);
     EXPECT_NE(Error({"--smtp-url", "http://x"}).find("--smtp-url"), std::string::npos);
+    EXPECT_NE(Error({"--smtp-ca-file", "/no/such.pem"}).find("no such file"), std::string::npos);
     EXPECT_NE(Error({"--threads", "0"}).find("--threads"), std::string::npos);
     EXPECT_NE(Error({"--log-level", "loud"}).find("--log-level"), std::string::npos);
     EXPECT_NE(Error({"--web-dir", "/no/such/folder"}).find("--web-dir"), std::string::npos);
