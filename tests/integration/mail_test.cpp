@@ -382,6 +382,18 @@ TEST(Mail, StartTlsAndTheLoginOfTheUrl) {
     EXPECT_EQ(sink.Messages().size(), 1u);
 }
 
+TEST(Mail, SmtpsIsTlsFromTheStart) {
+    SmtpSink sink({.tls = true, .implicit_tls = true, .login = "convene:s3cret"});
+    testing::ChildProcess child(
+        {CONVENE_BINARY, "mail", "test", "eve@example.org", "--smtp-url",
+         "smtps://convene:s3cret@127.0.0.1:" + std::to_string(sink.Port()), "--mail-from",
+         "convene@example.org", "--smtp-ca-file", SmtpSink::CertificatePath()});
+    EXPECT_EQ(child.Wait(20s), 0) << child.Output();
+    const auto messages = sink.WaitForMessages(1, kDelivery);
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages[0]["rcpt_tos"], json::array({"eve@example.org"}));
+}
+
 TEST(Mail, APasswordIsNeverSentWithoutTls) {
     SmtpSink sink({.login = "convene:s3cret"});  // accepts AUTH in the clear: we must not
     testing::ChildProcess child({CONVENE_BINARY, "mail", "test", "eve@example.org", "--smtp-url",

@@ -39,6 +39,8 @@ struct SmtpSinkOptions {
     std::chrono::milliseconds delay{0};
     /// Offer STARTTLS (certificate tests/support/smtp_tls.crt for 127.0.0.1) and require it.
     bool tls = false;
+    /// With `tls`: TLS from the first byte (smtps://) instead of STARTTLS.
+    bool implicit_tls = false;
     /// Require AUTH with this `user:password`, when not empty.
     std::string login;
 };
@@ -55,6 +57,7 @@ public:
                                       "--port",               std::to_string(options.port),
                                       "--delay-ms",           std::to_string(options.delay.count())};
         if (options.tls) argv.insert(argv.end(), {"--tls", CertificatePath(), KeyPath()});
+        if (options.implicit_tls) argv.push_back("--implicit-tls");
         if (!options.login.empty()) argv.insert(argv.end(), {"--login", options.login});
         process_ = std::make_unique<ChildProcess>(std::move(argv));
         auto listening = process_->WaitForLine(std::regex(R"(^listening on (\d+))"),

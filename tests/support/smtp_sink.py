@@ -2,14 +2,16 @@
 
 Run with /usr/bin/python3 (the system Python that has aiosmtpd):
 
-    smtp_sink.py --dir DIR [--port PORT] [--delay-ms MS] [--tls CERT KEY] [--login USER:PASSWORD]
+    smtp_sink.py --dir DIR [--port PORT] [--delay-ms MS] [--tls CERT KEY [--implicit-tls]]
+                 [--login USER:PASSWORD]
 
 Listens on 127.0.0.1 (PORT 0: any free port) and prints `listening on PORT` once ready.
 Each accepted message becomes DIR/NNNN.json, written atomically, with the envelope and the
 message as Python's email package reads it: an independent check of Convene's MIME.
 A recipient listed (one per line) in DIR/refuse is refused with a permanent 550.
 --delay-ms makes each message take that long to accept (a slow server).
---tls offers STARTTLS with that certificate and requires it before MAIL; --login requires
+--tls offers STARTTLS with that certificate and requires it before MAIL, or with
+--implicit-tls speaks TLS from the first byte (smtps://); --login requires
 AUTH (PLAIN or LOGIN) with that user and password.
 """
 
@@ -79,15 +81,18 @@ async def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--delay-ms", type=int, default=0)
     parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    parser.add_argument("--implicit-tls", action="store_true")
     parser.add_argument("--login")
     args = parser.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     sink = Sink(args.dir, args.delay_ms / 1000)
     options = {"hostname": "sink.test", "decode_data": False}
+    context = None
     if args.tls:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(*args.tls)
-        options.update(tls_context=context, require_starttls=True)
+        if not args.implicit_tls:
+            options.update(tls_context=context, require_starttls=True)
     if args.login:
         user, password = args.login.split(":", 1)
 
@@ -95,11 +100,13 @@ async def main():
             ok = (auth_data.login.decode() == user and auth_data.password.decode() == password)
             return AuthResult(success=ok, handled=False)
 
+        # Over implicit TLS aiosmtpd cannot tell the transport is encrypted already.
         options.update(authenticator=authenticate, auth_required=True,
-                       auth_require_tls=bool(args.tls))
+                       auth_require_tls=bool(args.tls) and not args.implicit_tls)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        lambda: SMTP(sink, **options), host="127.0.0.1", port=args.port, reuse_address=True)
+        lambda: SMTP(sink, **options), host="127.0.0.1", port=args.port, reuse_address=True,
+        ssl=context if args.implicit_tls else None)
     print("listening on %d" % server.sockets[0].getsockname()[1], flush=True)
     await server.serve_forever()
 
