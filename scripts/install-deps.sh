@@ -10,8 +10,8 @@ build_packages=(
   libcurl4-openssl-dev libssl-dev libpng-dev tzdata ca-certificates
 )
 # zbar-tools decodes the QR codes we draw, in tests; python3-aiosmtpd is the real SMTP server
-# the mail tests send to.
-test_packages=(libgtest-dev libgmock-dev googletest zbar-tools python3-aiosmtpd)
+# the mail tests send to; chromium (driven by playwright-core from npm) runs the browser tests.
+test_packages=(libgtest-dev libgmock-dev googletest zbar-tools python3-aiosmtpd chromium)
 
 wanted=("${build_packages[@]}")
 if [ "${1:-build}" = test ]; then
@@ -35,4 +35,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   # libboost1.81-dev conflicts with the default 1.74 headers: remove those if present.
   apt-get install -y -qq --no-install-recommends "${missing[@]}" libboost1.74-dev- libboost-dev-
+fi
+
+if [ "${1:-build}" = test ]; then
+  # Node.js runs the browser tests; a machine without it gets Debian's.
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "Installing: nodejs npm"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
+  fi
+  # The test-only npm packages, exactly as locked; again only when the lock file changed.
+  browser_tests="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
+  if [ ! -d "$browser_tests/node_modules" ] ||
+     [ "$browser_tests/package-lock.json" -nt "$browser_tests/node_modules" ]; then
+    npm ci --prefix "$browser_tests" --no-audit --no-fund --loglevel=error
+    touch "$browser_tests/node_modules"
+  fi
 fi

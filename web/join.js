@@ -1,5 +1,6 @@
-// The participant's entry: a 6-digit code typed on a phone.
+// The participant's entry: a 6-digit code typed (or pasted) on a phone.
 import { api } from './api.js';
+import { initPage, t } from './i18n.js';
 import { saveParticipant, savedParticipant } from './participant.js';
 
 const form = document.getElementById('join-form');
@@ -21,7 +22,7 @@ form.addEventListener('submit', async (event) => {
   event.preventDefault();
   const code = digitsOf(input.value);
   if (code.length !== 6) {
-    message.textContent = 'A code has exactly 6 digits.';
+    message.textContent = t('join.error.digits');
     input.focus();
     return;
   }
@@ -33,14 +34,18 @@ form.addEventListener('submit', async (event) => {
     location.assign('/live');
   } catch (error) {
     if (error.code === 'unknown_code') {
-      message.textContent = 'No open session has this code. Check the digits.';
+      message.textContent = t('join.error.unknown');
     } else if (error.code === 'session_closed') {
-      message.textContent = 'This session is closed.';
+      message.textContent = t('join.error.closed');
     } else if (error.status === 429) {
-      const wait = error.retryAfter ? ` Try again in ${error.retryAfter} seconds.` : '';
-      message.textContent = `Too many tries.${wait}`;
+      message.textContent = t('join.error.tries', { seconds: error.retryAfter || 60 });
+    } else if (error.code === 'network') {
+      message.textContent = t('common.network');
     } else {
       message.textContent = error.message;
     }
+    input.focus();
   }
 });
+
+initPage();

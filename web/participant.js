@@ -5,6 +5,7 @@ const KEY = 'convene.participant';
 export function saveParticipant(joined) {
   localStorage.setItem(KEY, JSON.stringify({
     token: joined.participant_token,
+    id: joined.participant_id,
     session: joined.session.id,
   }));
 }

@@ -1,13 +1,11 @@
+// Sign in or create an account, then go on to where the visitor was heading (My sessions).
 import { api } from './api.js';
+import { initPage } from './i18n.js';
 
-const forms = document.getElementById('forms');
-const signedIn = document.getElementById('signed-in');
-
-function show(user) {
-  document.getElementById('me-name').textContent = user.name;
-  document.getElementById('me-email').textContent = user.email;
-  signedIn.hidden = false;
-  forms.hidden = true;
+function destination() {
+  const next = new URLSearchParams(location.search).get('next') || '';
+  // Only a path on this site: never an open redirect.
+  return /^\/[^/\\]/.test(next) ? next : '/sessions';
 }
 
 function wire(formId, path, fields) {
@@ -19,7 +17,8 @@ function wire(formId, path, fields) {
     const body = {};
     for (const field of fields) body[field] = form.elements[field].value;
     try {
-      show(await api('POST', path, body));
+      await api('POST', path, body);
+      location.assign(destination());
     } catch (error) {
       message.textContent = error.message;
     }
@@ -28,11 +27,5 @@ function wire(formId, path, fields) {
 
 wire('login-form', '/api/auth/login', ['email', 'password']);
 wire('signup-form', '/api/auth/signup', ['name', 'email', 'password']);
-
-document.getElementById('logout').addEventListener('click', async () => {
-  await api('POST', '/api/auth/logout').catch(() => {});
-  signedIn.hidden = true;
-  forms.hidden = false;
-});
-
-api('GET', '/api/me').then(show, () => {});
+initPage();
+if (location.hash === '#signup') document.getElementById('signup-name').focus();

@@ -80,6 +80,8 @@ std::vector<Route> ApiRoutes() {
                           {.auth = Auth::kNone, .rate_bucket = "join", .max_body = 4 * 1024}},
         {Method::kGet,    "/j/{token}",                     h::JoinPage,
                           {.auth = Auth::kNone, .rate_bucket = "join"}},
+        {Method::kGet,    "/sessions/{id}",                 h::SessionPage,      kPublic},
+        {Method::kGet,    "/sessions/{id}/present",         h::PresentPage,      kPublic},
     };
 }
 

@@ -71,6 +71,10 @@ Response InviteBySession(Call& call);
 Response ListOutbox(Call& call);
 Response RetryOutboxMessage(Call& call);
 
+// pages.cpp: web app pages under a path with captures (others are plain static files).
+Response SessionPage(Call& call);
+Response PresentPage(Call& call);
+
 // join.cpp
 Response Join(Call& call);
 Response JoinPage(Call& call);

@@ -1,0 +1,227 @@
+// Every flow of the web app in Debian's headless Chromium, each test with its own server.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  decodeQr, eventually, launchBrowser, newPerson, screenshot, startConvene, startSmtpSink,
+} from './harness.js';
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser.close(); });
+
+/// A facilitator signs up on the site and creates a session; returns its page.
+async function facilitatorWithSession(server, title = 'Weekly sync') {
+  const page = await newPerson(browser);
+  await page.goto(`${server.url}/signin`);
+  await page.fill('#signup-name', 'Ann Organizer');
+  await page.fill('#signup-email', 'ann@example.org');
+  await page.fill('#signup-password', 'long enough');
+  await page.click('#signup-form button[type=submit]');
+  await page.waitForURL(`${server.url}/sessions`);
+  await page.fill('#new-title', title);
+  await page.click('#create-form button[type=submit]');
+  await page.waitForURL(/\/sessions\/[a-z0-9]+$/);
+  await page.waitForSelector('#page:not([hidden])');
+  return page;
+}
+
+async function addSlide(page, title, body) {
+  const count = await page.locator('#slides > li').count();
+  await page.fill('#slide-title', title);
+  await page.fill('#slide-body', body);
+  await page.click('#slide-form button[type=submit]');
+  await page.locator('#slides > li').nth(count).waitFor();
+}
+
+async function showSlide(page, title) {
+  await page.locator('#slides > li', { hasText: title }).getByRole('button', { name: 'Show' })
+    .click();
+}
+
+const text = (page, selector) => page.locator(selector).textContent();
+
+test('a facilitator runs a session that participants follow live', async () => {
+  const server = await startConvene();
+  try {
+    const ann = await facilitatorWithSession(server);
+    const code = await text(ann, '#code');
+    assert.match(code, /^\d{6}$/);
+    const joinUrl = await ann.inputValue('#join-url');
+    await addSlide(ann, 'What went well?', 'One line each, please.');
+    await showSlide(ann, 'What went well?');
+    await screenshot(ann, 'session');
+
+    // A participant on a phone joins by code.
+    const bob = await newPerson(browser, { viewport: { width: 390, height: 844 }, isMobile: true });
+    await bob.goto(server.url);
+    assert.equal(await bob.getAttribute('#code', 'inputmode'), 'numeric');
+    await bob.fill('#code', `${code.slice(0, 3)} ${code.slice(3)}`);  // as pasted, with a space
+    await bob.click('#join-form button[type=submit]');
+    await bob.waitForURL(`${server.url}/live`);
+    await eventually(() => text(bob, '#slide-title'), 'What went well?');
+    assert.equal(await text(bob, '#slide-body'), 'One line each, please.');
+    await screenshot(bob, 'participant');
+
+    // Another joins by the link.
+    const cat = await newPerson(browser);
+    await cat.goto(joinUrl);
+    await eventually(() => text(cat, '#slide-title'), 'What went well?');
+    await eventually(() => text(ann, '#participants'), '2');
+
+    // The facilitator moves on: each participant sees it within a second.
+    await addSlide(ann, 'What next?', '');
+    await showSlide(ann, 'What next?');
+    await eventually(() => text(bob, '#slide-title'), 'What next?', 1000);
+    await eventually(() => text(cat, '#slide-title'), 'What next?', 1000);
+
+    // A refresh is the same participant, not a new one.
+    const before = await bob.evaluate(() => JSON.parse(localStorage.getItem('convene.participant')));
+    await bob.reload();
+    await eventually(() => text(bob, '#slide-title'), 'What next?');
+    const after = await bob.evaluate(() => JSON.parse(localStorage.getItem('convene.participant')));
+    assert.equal(after.id, before.id);
+    await eventually(() => text(ann, '#participants'), '2');
+
+    // A server restart is a network blip for the phones: they reconnect by themselves, as the
+    // same participants, and follow the next change.
+    await server.restart();
+    await addSlide(ann, 'Any questions?', '');
+    await showSlide(ann, 'Any questions?');
+    await eventually(() => text(bob, '#slide-title'), 'Any questions?', 15000);
+    assert.equal(await bob.isVisible('#connection'), false);
+    await eventually(() => text(ann, '#participants'), '2', 15000);
+    await showSlide(ann, 'What next?');
+    await eventually(() => text(bob, '#slide-title'), 'What next?', 1000);
+
+    // The projection screen shows the slide with the code in its corner.
+    const screen = await ann.context().newPage();
+    await screen.goto(`${server.url}${new URL(ann.url()).pathname}/present`);
+    await eventually(() => text(screen, '#slide-title'), 'What next?');
+    assert.equal(await text(screen, '#code'), code);
+    await screenshot(screen, 'projection');
+
+    // Closing: the participants' pages turn into the closed screen within a second.
+    await ann.click('#toggle-open');
+    await eventually(() => bob.isVisible('#closed'), true, 1000);
+    await eventually(() => cat.isVisible('#closed'), true, 1000);
+    await screenshot(bob, 'participant-closed');
+    await eventually(() => screen.isVisible('#closed'), true);
+
+    // And the code no longer lets anyone in.
+    const dan = await newPerson(browser);
+    await dan.goto(server.url);
+    await dan.fill('#code', code);
+    await dan.click('#join-form button[type=submit]');
+    await eventually(() => text(dan, '#join-message'), 'This session is closed.');
+  } finally {
+    await server.stop();
+  }
+});
+
+test('the QR code on the page is the join link, and a new code breaks the old one', async () => {
+  const server = await startConvene();
+  try {
+    const ann = await facilitatorWithSession(server);
+    const oldUrl = await ann.inputValue('#join-url');
+    const oldCode = await text(ann, '#code');
+    await ann.waitForFunction(() => document.getElementById('qr').complete);
+    assert.equal(decodeQr(await ann.locator('#qr').screenshot()), oldUrl);
+
+    await ann.click('#new-code');  // the confirmation is accepted
+    await eventually(async () => (await text(ann, '#code')) !== oldCode, true);
+    const newUrl = await ann.inputValue('#join-url');
+    assert.notEqual(newUrl, oldUrl);
+    await ann.waitForFunction(() => document.getElementById('qr').complete);
+    await eventually(async () => decodeQr(await ann.locator('#qr').screenshot()), newUrl);
+
+    const bob = await newPerson(browser);
+    const old = await bob.goto(oldUrl);
+    assert.equal(old.status(), 404);
+    await bob.goto(server.url);
+    await bob.fill('#code', oldCode);
+    await bob.click('#join-form button[type=submit]');
+    await eventually(() => text(bob, '#join-message'),
+                     'No open session has this code. Check the digits.');
+    await bob.goto(newUrl);
+    await eventually(() => bob.isVisible('#joined'), true);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('an invitation from the Share panel arrives at the SMTP server with the link', async () => {
+  const sink = await startSmtpSink();
+  const server = await startConvene(['--smtp-url', sink.url, '--mail-from', 'convene@example.org']);
+  try {
+    const ann = await facilitatorWithSession(server, 'Retro');
+    const joinUrl = await ann.inputValue('#join-url');
+    await ann.fill('#invite-emails', 'bob@example.org, not-an-address');
+    await ann.click('#invite-form button[type=submit]');
+    await eventually(() => text(ann, '#invite-result ul.refused'),
+                     'not-an-address: not a valid email address');
+    assert.match(await text(ann, '#invite-result'), /sent to 1 addresses/);
+    await screenshot(ann, 'share-invited');
+    const messages = await sink.waitForMessages(1);
+    assert.equal(messages.length, 1);
+    assert.deepEqual(messages[0].rcpt_tos, ['bob@example.org']);
+    assert.ok(messages[0].text.includes(joinUrl), messages[0].text);
+  } finally {
+    await server.stop();
+    await sink.stop();
+  }
+});
+
+test('sessions list: filters, duplicate, delete with undo', async () => {
+  const server = await startConvene();
+  try {
+    const ann = await facilitatorWithSession(server, 'Board');
+    await ann.goto(`${server.url}/sessions`);
+    const card = (title) => ann.locator('.session-card', { hasText: title });
+    await card('Board').waitFor();
+    await card('Board').locator('summary').click();
+    await card('Board').getByRole('button', { name: 'Duplicate' }).click();
+    await card('Board (copy)').waitFor();
+    await card('Board (copy)').locator('summary').click();
+    await card('Board (copy)').getByRole('button', { name: 'Close' }).click();
+    await eventually(async () => (await card('Board (copy)').textContent()).includes('Closed'), true);
+    await ann.getByRole('button', { name: 'Open', exact: true }).first().click();  // the filter
+    await eventually(() => ann.locator('.session-card').count(), 1);
+    await ann.getByRole('button', { name: 'All' }).click();
+    await eventually(() => ann.locator('.session-card').count(), 2);
+    await screenshot(ann, 'sessions');
+
+    await card('Board').first().locator('summary').click();
+    await card('Board').first().getByRole('button', { name: 'Delete' }).click();
+    await eventually(() => ann.locator('.session-card').count(), 1);
+    await ann.locator('#toast').getByRole('button', { name: 'Undo' }).click();
+    await eventually(() => ann.locator('.session-card').count(), 2);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('French from the browser language, with a switch; pages are light and strict', async () => {
+  const server = await startConvene();
+  try {
+    const page = await newPerson(browser, { locale: 'fr-FR' });
+    let bytes = 0;
+    page.on('response', async (response) => {
+      bytes += (await response.body().catch(() => Buffer.alloc(0))).length;
+    });
+    const answer = await page.goto(server.url);
+    await eventually(() => text(page, 'h1'), 'Rejoindre une session');
+    const csp = answer.headers()['content-security-policy'];
+    assert.match(csp, /default-src 'self'/);
+    assert.doesNotMatch(csp, /unsafe-inline/);
+    await page.fill('#code', '12');
+    await page.click('#join-form button[type=submit]');
+    assert.equal(await text(page, '#join-message'), 'Un code compte exactement 6 chiffres.');
+    await page.click('#lang');
+    assert.equal(await text(page, 'h1'), 'Join a session');
+    await page.waitForLoadState('networkidle');
+    assert.ok(bytes < 100 * 1024, `the participant's page weighs ${bytes} bytes`);
+    await screenshot(page, 'join');
+  } finally {
+    await server.stop();
+  }
+});

@@ -1,0 +1,154 @@
+// What each browser test starts: its own Convene (the real binary on a fresh database), when
+// needed a real SMTP server process, and Debian's headless Chromium.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BINARY = process.env.CONVENE_BINARY;
+const SMTP_SINK = process.env.CONVENE_SMTP_SINK;
+const SCREENSHOTS = process.env.SCREENSHOT_DIR;
+if (!BINARY || !SMTP_SINK) {
+  throw new Error('set CONVENE_BINARY and CONVENE_SMTP_SINK (ctest does)');
+}
+
+/// Starts `program args…` and resolves once a line of its output matches `ready`.
+function startProcess(program, args, ready, what) {
+  const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${what} did not start:\n${output}`));
+    }, 15000);
+    const onData = (data) => {
+      output += data;
+      const match = output.match(ready);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, match, output: () => output });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited (${code}):\n${output}`));
+    });
+  });
+}
+
+function stopProcess(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve();
+      return;
+    }
+    child.removeAllListeners('exit');
+    child.on('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/// A real SMTP server (tests/support/smtp_sink.py on Debian's python3-aiosmtpd).
+export async function startSmtpSink() {
+  const dir = mkdtempSync(join(tmpdir(), 'convene-smtp-'));
+  const { child, match } = await startProcess(
+    '/usr/bin/python3', [SMTP_SINK, '--dir', dir], /listening on (\d+)/, 'the SMTP sink');
+  return {
+    url: `smtp://127.0.0.1:${match[1]}`,
+    messages() {
+      return readdirSync(dir).filter((name) => name.endsWith('.json')).sort()
+        .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')));
+    },
+    async waitForMessages(count, timeout = 15000) {
+      const deadline = Date.now() + timeout;
+      for (;;) {
+        const messages = this.messages();
+        if (messages.length >= count || Date.now() > deadline) return messages;
+        await new Promise((resolve) => setTimeout(resolve, 50));  // polling interval
+      }
+    },
+    async stop() {
+      await stopProcess(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/// The real binary on 127.0.0.1 (a free port) with a fresh database. `restart()` stops it
+/// (SIGTERM) and starts it again on the same port and database.
+export async function startConvene(flags = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'convene-browser-'));
+  const run = (port) => startProcess(
+    BINARY,
+    ['serve', '--listen', `127.0.0.1:${port}`, '--db', join(dir, 'convene.db'),
+     '--log-level', 'info', ...flags],
+    /listening on 127\.0\.0\.1:(\d+)/, 'convene');
+  let { child, match } = await run(0);
+  const port = match[1];
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async restart() {
+      await stopProcess(child);
+      ({ child } = await run(port));
+    },
+    async stop() {
+      await stopProcess(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync',
+           '--no-first-run'],
+  });
+}
+
+/// A new browser context (its own cookies and storage: another person), English unless told.
+export async function newPerson(browser, options = {}) {
+  const context = await browser.newContext({ locale: 'en-US', ...options });
+  const page = await context.newPage();
+  page.on('dialog', (dialog) => dialog.accept());  // "are you sure?" confirmations
+  page.on('pageerror', (error) => { throw error; });
+  return page;
+}
+
+/// Keeps a screenshot under the test output for a reviewer.
+export async function screenshot(page, name) {
+  if (!SCREENSHOTS) return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/// Decodes the QR code in a PNG image with zbarimg (zbar-tools).
+export function decodeQr(png) {
+  const dir = mkdtempSync(join(tmpdir(), 'convene-qr-'));
+  try {
+    const file = join(dir, 'qr.png');
+    writeFileSync(file, png);
+    return execFileSync('zbarimg', ['--quiet', '--raw', file], { encoding: 'utf8' }).trim();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/// Waits until `read()` returns `expected` (compared as JSON), for at most `timeout` ms.
+export async function eventually(read, expected, timeout = 5000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await read();
+    if (JSON.stringify(last) === JSON.stringify(expected)) return last;
+    if (Date.now() > deadline) {
+      throw new Error(`expected ${JSON.stringify(expected)}, still ${JSON.stringify(last)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));  // polling interval
+  }
+}
