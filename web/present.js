@@ -44,4 +44,6 @@ async function start() {
 }
 
 initPage(render);
-start().catch(() => {});
+start().catch((error) => {
+  $('slide-title').textContent = error.code === 'network' ? t('common.network') : error.message;
+});

@@ -8,6 +8,7 @@ const message = form.querySelector('.message');
 
 function fill(user) {
   document.getElementById('email').textContent = user.email;
+  document.querySelector('#password-form [name=username]').value = user.email;
   form.elements.name.value = user.name;
   form.elements.days.value = user.default_session_days;
 }
@@ -23,6 +24,23 @@ form.addEventListener('submit', async (event) => {
     message.textContent = t('common.saved');
   } catch (error) {
     message.textContent = error.message;
+  }
+});
+
+const passwordForm = document.getElementById('password-form');
+passwordForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const note = passwordForm.querySelector('.message');
+  note.textContent = '';
+  try {
+    await api('POST', '/api/me/password', {
+      current_password: passwordForm.elements.current.value,
+      new_password: passwordForm.elements.fresh.value,
+    });
+    passwordForm.reset();
+    note.textContent = t('common.saved');
+  } catch (error) {
+    note.textContent = error.message;
   }
 });
 

@@ -263,4 +263,6 @@ async function start() {
 
 initPage(() => { renderSession(); renderSlides(); loadCohosts(); });
 wireSignOut();
-start().catch(() => {});
+start().catch((error) => {
+  toast(error.code === 'network' ? t('common.network') : error.message);
+});

@@ -6,9 +6,15 @@ import { el, requireUser, showStatus, toast, wireSignOut } from './facilitator.j
 let filter = '';
 let sessions = [];
 
+/// Fetches the list again; a failure (network down) is shown, never thrown.
 async function load() {
   const query = filter ? `?status=${filter}` : '';
-  sessions = (await api('GET', `/api/sessions${query}`)).sessions;
+  try {
+    sessions = (await api('GET', `/api/sessions${query}`)).sessions;
+  } catch (error) {
+    toast(error.code === 'network' ? t('common.network') : error.message);
+    return;
+  }
   render();
 }
 

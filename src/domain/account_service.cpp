@@ -56,19 +56,23 @@ SignedIn AccountService::StartSession(storage::Connection& db, const model::User
     return signed_in;
 }
 
+std::optional<AppError> AccountService::CheckPassword(std::string_view password) {
+    const auto length = Utf8Length(password);
+    if (length == std::string_view::npos || length < static_cast<std::size_t>(kMinPasswordLength) ||
+        password.size() > static_cast<std::size_t>(kMaxPasswordLength)) {
+        return Invalid("invalid_password", "The password must be at least " +
+                                               std::to_string(kMinPasswordLength) +
+                                               " characters long.");
+    }
+    return std::nullopt;
+}
+
 Result<SignedIn> AccountService::Signup(const SignupCommand& command) {
     const auto email = Trim(command.email);
     if (!IsValidEmail(email)) {
         return Invalid("invalid_email", "Enter a valid email address, like name@example.org.");
     }
-    const auto password_length = Utf8Length(command.password);
-    if (password_length == std::string_view::npos ||
-        password_length < static_cast<std::size_t>(kMinPasswordLength) ||
-        command.password.size() > static_cast<std::size_t>(kMaxPasswordLength)) {
-        return Invalid("invalid_password", "The password must be at least " +
-                                               std::to_string(kMinPasswordLength) +
-                                               " characters long.");
-    }
+    if (auto bad = CheckPassword(command.password)) return *bad;
     auto name = ValidateName(command.name, "invalid_name");
     if (!name) return name.error();
 
@@ -131,6 +135,38 @@ Result<SignedIn> AccountService::Login(const LoginCommand& command) {
     auto signed_in = StartSession(*db, *user);
     tx.Commit();
     return signed_in;
+}
+
+Result<void> AccountService::ChangePassword(std::string_view user_id,
+                                            std::string_view session_token,
+                                            const PasswordChange& change) {
+    // Guessing the current password is throttled like signing in.
+    const auto account_key = "password-change:" + std::string(user_id);
+    if (auto wait = account_failures_.Check(account_key)) {
+        return AppError{ErrorKind::kRateLimited, "too_many_attempts",
+                        "Too many wrong passwords. Try again later.", wait};
+    }
+    std::optional<model::User> user;
+    {
+        auto db = database_.Acquire();
+        user = UserRepository::FindById(*db, user_id);
+    }
+    if (!user) return NotFound("user_not_found", "No such user.");
+    if (!hasher_.Verify(user->password_hash, change.current_password)) {
+        account_failures_.Acquire(account_key);
+        return Invalid("invalid_current_password", "The current password is not right.");
+    }
+    account_failures_.Reset(account_key);
+    if (auto bad = CheckPassword(change.new_password)) return *bad;
+    const auto password_hash = hasher_.Hash(change.new_password);
+
+    auto db = database_.Acquire();
+    storage::Transaction tx(*db);
+    UserRepository::UpdatePasswordHash(*db, user_id, password_hash);
+    // Whoever else was signed in with the old password is signed out.
+    CredentialRepository::DeleteOtherLoginSessions(*db, user_id, util::Sha256Hex(session_token));
+    tx.Commit();
+    return {};
 }
 
 void AccountService::Logout(std::string_view session_token) {

@@ -36,6 +36,9 @@ std::vector<Route> ApiRoutes() {
         {Method::kPost,   "/api/auth/logout",      h::Logout,       {.auth = Auth::kOptional}},
         {Method::kGet,    "/api/me",               h::GetMe,        kUser},
         {Method::kPatch,  "/api/me",               h::PatchMe,      kUserSmall},
+        {Method::kPost,   "/api/me/password",      h::ChangePassword,
+                                                   {.auth = Auth::kUser, .rate_bucket = "auth",
+                                                    .max_body = 16 * 1024}},
 
         {Method::kPost,   "/api/tokens",           h::CreateToken,
                                                    {.auth = Auth::kUser, .rate_bucket = "tokens",

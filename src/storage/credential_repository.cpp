@@ -12,6 +12,8 @@ constexpr std::string_view kSelectLoginSession =
 constexpr std::string_view kTouchLoginSession =
     "UPDATE login_sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?";
 constexpr std::string_view kDeleteLoginSession = "DELETE FROM login_sessions WHERE token_hash = ?";
+constexpr std::string_view kDeleteOtherLoginSessions =
+    "DELETE FROM login_sessions WHERE user_id = ? AND token_hash <> ?";
 constexpr std::string_view kDeleteExpiredLoginSessions =
     "DELETE FROM login_sessions WHERE expires_at <= ?";
 constexpr std::string_view kInsertApiToken =
@@ -95,6 +97,11 @@ std::vector<model::ApiToken> CredentialRepository::ListApiTokens(Connection& db,
 bool CredentialRepository::DeleteApiToken(Connection& db, std::string_view user_id,
                                           std::string_view id) {
     return db.Prepare(kDeleteApiToken).BindAll(user_id, id).Run() == 1;
+}
+
+int CredentialRepository::DeleteOtherLoginSessions(Connection& db, std::string_view user_id,
+                                                   std::string_view keep_token_hash) {
+    return db.Prepare(kDeleteOtherLoginSessions).BindAll(user_id, keep_token_hash).Run();
 }
 
 }  // namespace convene::storage

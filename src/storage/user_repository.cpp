@@ -15,6 +15,7 @@ constexpr std::string_view kSelectUserByEmail =
 constexpr std::string_view kCountUsers = "SELECT COUNT(*) FROM users";
 constexpr std::string_view kUpdateProfile =
     "UPDATE users SET name = ?, default_session_days = ? WHERE id = ?";
+constexpr std::string_view kUpdatePasswordHash = "UPDATE users SET password_hash = ? WHERE id = ?";
 
 model::User ReadUser(const Statement& row) {
     return model::User{
@@ -57,6 +58,11 @@ bool UserRepository::UpdateProfile(Connection& db, const model::User& user) {
     return db.Prepare(kUpdateProfile)
                .BindAll(user.name, user.default_session_days, user.id)
                .Run() == 1;
+}
+
+void UserRepository::UpdatePasswordHash(Connection& db, std::string_view user_id,
+                                        std::string_view password_hash) {
+    db.Prepare(kUpdatePasswordHash).BindAll(password_hash, user_id).Run();
 }
 
 }  // namespace convene::storage

@@ -1,13 +1,20 @@
 // Every flow of the web app in Debian's headless Chromium, each test with its own server.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import {
-  decodeQr, eventually, launchBrowser, newPerson, screenshot, startConvene, startSmtpSink,
+  closePeople, decodeQr, eventually, launchBrowser, newPerson, screenshot, startConvene,
+  startSmtpSink, takePageErrors,
 } from './harness.js';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser.close(); });
+// No page may throw an error that nobody handles.
+afterEach(async () => {
+  const errors = takePageErrors();
+  await closePeople();
+  assert.deepEqual(errors, []);
+});
 
 /// A facilitator signs up on the site and creates a session; returns its page.
 async function facilitatorWithSession(server, title = 'Weekly sync') {
@@ -221,6 +228,164 @@ test('French from the browser language, with a switch; pages are light and stric
     await page.waitForLoadState('networkidle');
     assert.ok(bytes < 100 * 1024, `the participant's page weighs ${bytes} bytes`);
     await screenshot(page, 'join');
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a co-facilitator sees the session read-only where only the owner may act', async () => {
+  const server = await startConvene();
+  try {
+    const ann = await facilitatorWithSession(server, 'Planning');
+    const sessionPath = new URL(ann.url()).pathname;
+    // Dan has no account yet: invited, pending, then co-facilitator once he signs up.
+    await ann.fill('#cohost-email', 'dan@example.org');
+    await ann.click('#cohost-form button[type=submit]');
+    await eventually(async () => (await text(ann, '#cohosts')).includes('waiting for sign-up'), true);
+
+    const dan = await newPerson(browser);
+    await dan.goto(`${server.url}/signin#signup`);
+    await dan.fill('#signup-name', 'Dan');
+    await dan.fill('#signup-email', 'dan@example.org');
+    await dan.fill('#signup-password', 'long enough');
+    await dan.click('#signup-form button[type=submit]');
+    await dan.waitForURL(`${server.url}/sessions`);
+    const card = dan.locator('.session-card', { hasText: 'Planning' });
+    assert.match(await card.textContent(), /co-facilitator/);
+    await card.getByRole('link', { name: 'Planning' }).click();
+    await dan.waitForSelector('#page:not([hidden])');
+    assert.equal(await dan.isVisible('#state-readonly'), true);
+    for (const ownerOnly of ['#new-code', '#toggle-open', '#ends-form', '#cohost-form']) {
+      assert.equal(await dan.isVisible(ownerOnly), false, ownerOnly);
+    }
+    // Co-facilitators do run the slides, and the owner sees it live.
+    await addSlide(dan, 'From Dan', '');
+    await eventually(async () => (await text(ann, '#slides')).includes('From Dan'), true);
+    await screenshot(dan, 'session-cofacilitator');
+
+    // Removal takes the page away from him at once.
+    await ann.reload();
+    await ann.locator('#cohosts li', { hasText: 'dan@example.org' })
+      .getByRole('button', { name: 'Remove' }).click();
+    await eventually(() => dan.url(), `${server.url}/sessions`);
+    assert.equal((await dan.goto(`${server.url}${sessionPath}`)).status(), 200);
+    await eventually(() => text(dan, 'main h1'), 'No such session.');
+  } finally {
+    await server.stop();
+  }
+});
+
+test('slides are edited and reordered; the end date is shown in the viewer\'s zone', async () => {
+  const server = await startConvene();
+  try {
+    const ann = await facilitatorWithSession(server, 'Workshop');
+    await addSlide(ann, 'First', 'one');
+    await addSlide(ann, 'Second', 'two');
+    const titles = () => ann.locator('#slides > li strong').allTextContents();
+    await eventually(titles, ['Join', 'First', 'Second']);
+    await ann.locator('#slides > li', { hasText: 'Second' })
+      .getByRole('button', { name: 'Move up' }).click();
+    await eventually(titles, ['Join', 'Second', 'First']);
+    await ann.locator('#slides > li', { hasText: 'First' })
+      .getByRole('button', { name: 'Edit' }).click();
+    await ann.fill('#slides .slide-edit input[name=title]', 'First, edited');
+    await ann.click('#slides .slide-edit button[type=submit]');
+    await eventually(titles, ['Join', 'Second', 'First, edited']);
+
+    // The owner sets an end date by duration; viewers in two zones see their own wall time.
+    await ann.fill('#duration', '3');
+    await ann.click('#ends-form button[type=submit]');
+    await eventually(() => text(ann, '#ends-form .message'), 'Saved.');
+    const endsAt = await ann.evaluate(async () => {
+      const id = location.pathname.split('/')[2];
+      return (await (await fetch(`/api/sessions/${id}`)).json()).ends_at;
+    });
+    const cookies = await ann.context().cookies();
+    for (const timezoneId of ['Europe/Paris', 'America/New_York', 'Asia/Tokyo']) {
+      const viewer = await newPerson(browser, { timezoneId });
+      await viewer.context().addCookies(cookies);
+      await viewer.goto(ann.url());
+      await viewer.waitForSelector('#page:not([hidden])');
+      const local = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short',
+                                                       timeZone: timezoneId })
+        .format(new Date(endsAt));
+      assert.equal(await text(viewer, '#status'), `Open · until ${local}`, timezoneId);
+    }
+  } finally {
+    await server.stop();
+  }
+});
+
+test('join messages: too many tries; the keyboard alone is enough', async () => {
+  const server = await startConvene();
+  try {
+    const page = await newPerson(browser);
+    await page.goto(server.url);
+    // Tab from the top of the page reaches the code field, and Enter submits.
+    let focused = '';
+    for (let i = 0; i < 6 && focused !== 'code'; ++i) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => document.activeElement.id);
+    }
+    assert.equal(focused, 'code');
+    for (let i = 0; i < 8; ++i) {
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type(String(100000 + i));
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.getElementById('join-message').textContent);
+      if ((await text(page, '#join-message')).startsWith('Too many tries')) break;
+    }
+    assert.match(await text(page, '#join-message'), /^Too many tries\. Try again in \d+ seconds\.$/);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('every page labels its fields, names its buttons and describes its images', async () => {
+  const server = await startConvene();
+  try {
+    const ann = await facilitatorWithSession(server, 'Labels');
+    const sessionPath = new URL(ann.url()).pathname;
+    for (const path of ['/', '/signin', '/sessions', sessionPath, `${sessionPath}/present`,
+                        '/profile']) {
+      await ann.goto(`${server.url}${path}`);
+      await ann.waitForLoadState('networkidle');
+      const problems = await ann.evaluate(() => {
+        const found = [];
+        const visible = (e) => e.offsetParent !== null || e.getClientRects().length > 0;
+        for (const field of document.querySelectorAll('input, textarea, select')) {
+          if (field.type === 'hidden' || field.hidden || !visible(field)) continue;
+          const labelled = field.labels?.length || field.getAttribute('aria-label');
+          if (!labelled) found.push(`unlabelled ${field.outerHTML}`);
+        }
+        for (const button of document.querySelectorAll('button, a[href], summary')) {
+          if (!visible(button)) continue;
+          if (!(button.textContent.trim() || button.getAttribute('aria-label'))) {
+            found.push(`unnamed ${button.outerHTML}`);
+          }
+        }
+        for (const image of document.querySelectorAll('img')) {
+          if (visible(image) && !image.alt) found.push(`no alt ${image.outerHTML}`);
+        }
+        return found;
+      });
+      assert.deepEqual(problems, [], path);
+    }
+    await ann.goto(`${server.url}/profile`);
+    await ann.fill('#name', 'Ann O.');
+    await ann.click('#profile-form button[type=submit]');
+    await eventually(() => text(ann, '#profile-form .message'), 'Saved.');
+    await ann.fill('#current-password', 'long enough');
+    await ann.fill('#new-password', 'even longer now');
+    await ann.click('#password-form button[type=submit]');
+    await eventually(() => text(ann, '#password-form .message'), 'Saved.');
+    await screenshot(ann, 'profile');
+    await ann.click('#signout');
+    await ann.waitForURL(`${server.url}/signin`);
+    await ann.fill('#login-email', 'ann@example.org');
+    await ann.fill('#login-password', 'even longer now');
+    await ann.click('#login-form button[type=submit]');
+    await ann.waitForURL(`${server.url}/sessions`);
   } finally {
     await server.stop();
   }

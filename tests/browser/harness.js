@@ -114,10 +114,25 @@ export async function launchBrowser() {
 /// A new browser context (its own cookies and storage: another person), English unless told.
 export async function newPerson(browser, options = {}) {
   const context = await browser.newContext({ locale: 'en-US', ...options });
+  contexts.push(context);
   const page = await context.newPage();
   page.on('dialog', (dialog) => dialog.accept());  // "are you sure?" confirmations
-  page.on('pageerror', (error) => { throw error; });
+  page.on('pageerror', (error) => {
+    pageErrors.push(`${page.url()}: ${error.message ?? JSON.stringify(error)}`);
+  });
   return page;
+}
+
+const contexts = [];
+/// Closes every person's browser context (at the end of a test: its server is gone).
+export async function closePeople() {
+  await Promise.all(contexts.splice(0).map((context) => context.close()));
+}
+
+/// Uncaught errors of every page since the last call (a test ends by checking there are none).
+const pageErrors = [];
+export function takePageErrors() {
+  return pageErrors.splice(0);
 }
 
 /// Keeps a screenshot under the test output for a reviewer.

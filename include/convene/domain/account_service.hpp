@@ -43,6 +43,11 @@ struct ProfileUpdate {
     std::optional<int> default_session_days;
 };
 
+struct PasswordChange {
+    std::string current_password;
+    std::string new_password;
+};
+
 /// A new API token; `secret` is shown to its owner once and never stored.
 struct NewApiToken {
     model::ApiToken token;
@@ -84,6 +89,11 @@ public:
     Result<model::User> GetUser(std::string_view user_id);
     /// 422 invalid_name / invalid_default_session_days.
     Result<model::User> UpdateProfile(std::string_view user_id, const ProfileUpdate& update);
+    /// Checks the current password, sets the new one and signs the user out of every other
+    /// sign-in session (`session_token` is the one to keep; empty for an API token).
+    /// 422 invalid_current_password / invalid_password; 429 too_many_attempts.
+    Result<void> ChangePassword(std::string_view user_id, std::string_view session_token,
+                                const PasswordChange& change);
 
     /// 422 invalid_name.
     Result<NewApiToken> CreateToken(std::string_view user_id, std::string_view name);
@@ -95,6 +105,7 @@ public:
     int PurgeExpiredSessions();
 
 private:
+    static std::optional<AppError> CheckPassword(std::string_view password);
     Result<std::string> ValidateName(std::string_view name, std::string_view code) const;
     SignedIn StartSession(storage::Connection& db, const model::User& user);
 

@@ -21,6 +21,9 @@ public:
     static void TouchLoginSession(Connection& db, std::string_view token_hash,
                                   util::Instant now, util::Instant expires_at);
     static void DeleteLoginSession(Connection& db, std::string_view token_hash);
+    /// Signs a user out everywhere but the session `keep_token_hash`; returns how many ended.
+    static int DeleteOtherLoginSessions(Connection& db, std::string_view user_id,
+                                        std::string_view keep_token_hash);
     /// Removes every expired session; returns how many.
     static int DeleteExpiredLoginSessions(Connection& db, util::Instant now);
 

@@ -18,6 +18,8 @@ public:
     static std::int64_t Count(Connection& db);
     /// Writes name and default_session_days; false when no such user.
     static bool UpdateProfile(Connection& db, const model::User& user);
+    static void UpdatePasswordHash(Connection& db, std::string_view user_id,
+                                   std::string_view password_hash);
 };
 
 }  // namespace convene::storage

@@ -86,6 +86,21 @@ Response PatchMe(Call& call) {
     return JsonResponse(200, RenderUser(*user));
 }
 
+Response ChangePassword(Call& call) {
+    auto body = ParseObject(call.request);
+    if (!body) return Error(call, body.error());
+    auto current = RequiredString(*body, "current_password", "invalid_current_password");
+    if (!current) return Error(call, current.error());
+    auto fresh = RequiredString(*body, "new_password", "invalid_password");
+    if (!fresh) return Error(call, fresh.error());
+    const auto& principal = *call.principal;
+    auto changed = call.services.accounts.ChangePassword(
+        call.User().id, principal.via == AuthMethod::kCookie ? principal.session_token : "",
+        {*current, *fresh});
+    if (!changed) return Error(call, changed.error());
+    return NoContent();
+}
+
 Response CreateToken(Call& call) {
     auto body = ParseObject(call.request);
     if (!body) return Error(call, body.error());

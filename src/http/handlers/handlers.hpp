@@ -33,6 +33,7 @@ Response Login(Call& call);
 Response Logout(Call& call);
 Response GetMe(Call& call);
 Response PatchMe(Call& call);
+Response ChangePassword(Call& call);
 Response CreateToken(Call& call);
 Response ListTokens(Call& call);
 Response DeleteToken(Call& call);

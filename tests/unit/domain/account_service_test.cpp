@@ -125,6 +125,43 @@ TEST_F(AccountServiceTest, ProfileUpdatesAreValidated) {
     EXPECT_EQ(accounts.GetUser(id)->default_session_days, 45);
 }
 
+TEST_F(AccountServiceTest, ChangingThePasswordSignsOutEveryOtherSession) {
+    const auto here = SignUp("a@example.org", "old password");
+    const auto elsewhere = accounts.Login({"a@example.org", "old password", "192.0.2.9"});
+    ASSERT_TRUE(elsewhere);
+    const auto& id = here.user.id;
+    EXPECT_EQ(accounts.ChangePassword(id, here.session_token, {"wrong one", "new password"})
+                  .error().code,
+              "invalid_current_password");
+    EXPECT_EQ(accounts.ChangePassword(id, here.session_token, {"old password", "short"})
+                  .error().code,
+              "invalid_password");
+    EXPECT_TRUE(accounts.AuthenticateSession(elsewhere->session_token));  // nothing changed yet
+
+    ASSERT_TRUE(accounts.ChangePassword(id, here.session_token, {"old password", "new password"}));
+    EXPECT_TRUE(accounts.AuthenticateSession(here.session_token));
+    EXPECT_FALSE(accounts.AuthenticateSession(elsewhere->session_token));
+    EXPECT_EQ(accounts.Login({"a@example.org", "old password", "192.0.2.1"}).error().code,
+              "invalid_credentials");
+    EXPECT_TRUE(accounts.Login({"a@example.org", "new password", "192.0.2.1"}));
+}
+
+TEST_F(AccountServiceTest, GuessingTheCurrentPasswordIsThrottled) {
+    const auto here = SignUp("a@example.org", "old password");
+    Result<void> last = {};
+    for (int i = 0; i < 20 && (last || last.error().code != "too_many_attempts"); ++i) {
+        last = accounts.ChangePassword(here.user.id, here.session_token,
+                                       {"guess " + std::to_string(i), "new password"});
+    }
+    ASSERT_FALSE(last);
+    EXPECT_EQ(last.error().code, "too_many_attempts");
+    EXPECT_TRUE(last.error().retry_after);
+    // Even the right password waits now.
+    EXPECT_EQ(accounts.ChangePassword(here.user.id, here.session_token,
+                                      {"old password", "new password"}).error().code,
+              "too_many_attempts");
+}
+
 TEST_F(AccountServiceTest, ApiTokensAuthenticateUntilRevoked) {
     const auto id = SignUp("ann@example.org").user.id;
     auto created = accounts.CreateToken(id, "deploy script");

@@ -89,6 +89,30 @@ TEST_F(AccountsRoutesTest, FailedLoginsAreThrottledWithRetryAfter) {
     EXPECT_TRUE(limited.Header("Retry-After"));
 }
 
+TEST_F(AccountsRoutesTest, PasswordChangeKeepsThisSessionOnly) {
+    const auto cookie = SignUp("ann@example.org", "old password");
+    const auto headers = AsBrowser(cookie);
+    const std::string path = "/api/me/password";
+    EXPECT_EQ(Send(Method::kPost, path, R"({"current_password":"old password","new_password":"new password"})")
+                  .status,
+              401);
+    EXPECT_EQ(ErrorCode(Send(Method::kPost, path,
+                             R"({"current_password":"nope","new_password":"new password"})",
+                             headers)),
+              "invalid_current_password");
+    EXPECT_EQ(ErrorCode(Send(Method::kPost, path, R"({"current_password":"old password"})", headers)),
+              "invalid_password");
+    EXPECT_EQ(Send(Method::kPost, path,
+                   R"({"current_password":"old password","new_password":"new password"})", headers)
+                  .status,
+              204);
+    EXPECT_EQ(Send(Method::kGet, "/api/me", {}, headers).status, 200);  // still signed in here
+    EXPECT_EQ(Send(Method::kPost, "/api/auth/login",
+                   R"({"email":"ann@example.org","password":"new password"})")
+                  .status,
+              200);
+}
+
 TEST_F(AccountsRoutesTest, MeNeedsSignIn) {
     auto response = Send(Method::kGet, "/api/me");
     EXPECT_EQ(response.status, 401);
