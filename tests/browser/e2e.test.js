@@ -16,15 +16,20 @@ afterEach(async () => {
   assert.deepEqual(errors, []);
 });
 
-/// A facilitator signs up on the site and creates a session; returns its page.
-async function facilitatorWithSession(server, title = 'Weekly sync') {
-  const page = await newPerson(browser);
-  await page.goto(`${server.url}/signin`);
-  await page.fill('#signup-name', 'Ann Organizer');
-  await page.fill('#signup-email', 'ann@example.org');
+/// Signs up through the sign-in page, which leads to My sessions.
+async function signUp(page, server, name, email) {
+  await page.goto(`${server.url}/signin#signup`);
+  await page.fill('#signup-name', name);
+  await page.fill('#signup-email', email);
   await page.fill('#signup-password', 'long enough');
   await page.click('#signup-form button[type=submit]');
   await page.waitForURL(`${server.url}/sessions`);
+}
+
+/// A facilitator signs up on the site and creates a session; returns its page.
+async function facilitatorWithSession(server, title = 'Weekly sync') {
+  const page = await newPerson(browser);
+  await signUp(page, server, 'Ann Organizer', 'ann@example.org');
   await page.fill('#new-title', title);
   await page.click('#create-form button[type=submit]');
   await page.waitForURL(/\/sessions\/[a-z0-9]+$/);
@@ -244,12 +249,7 @@ test('a co-facilitator sees the session read-only where only the owner may act',
     await eventually(async () => (await text(ann, '#cohosts')).includes('waiting for sign-up'), true);
 
     const dan = await newPerson(browser);
-    await dan.goto(`${server.url}/signin#signup`);
-    await dan.fill('#signup-name', 'Dan');
-    await dan.fill('#signup-email', 'dan@example.org');
-    await dan.fill('#signup-password', 'long enough');
-    await dan.click('#signup-form button[type=submit]');
-    await dan.waitForURL(`${server.url}/sessions`);
+    await signUp(dan, server, 'Dan', 'dan@example.org');
     const card = dan.locator('.session-card', { hasText: 'Planning' });
     assert.match(await card.textContent(), /co-facilitator/);
     await card.getByRole('link', { name: 'Planning' }).click();
