@@ -138,6 +138,16 @@ test('the QR code on the page is the join link, and a new code breaks the old on
     const oldCode = await text(ann, '#code');
     await ann.waitForFunction(() => document.getElementById('qr').complete);
     assert.equal(decodeQr(await ann.locator('#qr').screenshot()), oldUrl);
+    // The PNG download is the same link, and so is what "Copy link" puts on the clipboard.
+    const png = await ann.evaluate(async () => {
+      const answer = await fetch(document.getElementById('qr-png').href);
+      return [answer.headers.get('content-type'), [...new Uint8Array(await answer.arrayBuffer())]];
+    });
+    assert.equal(png[0], 'image/png');
+    assert.equal(decodeQr(Buffer.from(png[1])), oldUrl);
+    await ann.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await ann.click('#copy-link');
+    assert.equal(await ann.evaluate(() => navigator.clipboard.readText()), oldUrl);
 
     await ann.click('#new-code');  // the confirmation is accepted
     await eventually(async () => (await text(ann, '#code')) !== oldCode, true);
@@ -341,7 +351,7 @@ test('join messages: too many tries; the keyboard alone is enough', async () => 
   }
 });
 
-test('every page labels its fields, names its buttons and describes its images', async () => {
+test('every page labels its fields, names its buttons, describes its images, reads clearly', async () => {
   const server = await startConvene();
   try {
     const ann = await facilitatorWithSession(server, 'Labels');
@@ -366,6 +376,34 @@ test('every page labels its fields, names its buttons and describes its images',
         }
         for (const image of document.querySelectorAll('img')) {
           if (visible(image) && !image.alt) found.push(`no alt ${image.outerHTML}`);
+        }
+        // Readable contrast (WCAG AA: 4.5:1, 3:1 for large text) for every visible text.
+        const rgb = (color) => color.match(/[\d.]+/g).map(Number);
+        const luminance = ([r, g, b]) => {
+          const channel = (c) => {
+            const v = c / 255;
+            return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+          };
+          return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+        };
+        const background = (element) => {
+          for (let e = element; e; e = e.parentElement) {
+            const color = rgb(getComputedStyle(e).backgroundColor);
+            if (color.length < 4 || color[3] > 0) return color.slice(0, 3);
+          }
+          return [255, 255, 255];
+        };
+        for (const element of document.querySelectorAll('body *')) {
+          const own = [...element.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+          if (!own || !visible(element)) continue;
+          const style = getComputedStyle(element);
+          const [a, b] = [luminance(rgb(style.color).slice(0, 3)), luminance(background(element))];
+          const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+          const size = parseFloat(style.fontSize);
+          const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+          if (ratio < (large ? 3 : 4.5)) {
+            found.push(`contrast ${ratio.toFixed(2)} for "${element.textContent.trim().slice(0, 30)}"`);
+          }
         }
         return found;
       });
