@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "convene/domain/account_service.hpp"
+#include "convene/domain/event_service.hpp"
 #include "convene/domain/facilitator_service.hpp"
 #include "convene/domain/invitation_service.hpp"
 #include "convene/domain/join_service.hpp"
@@ -100,6 +101,7 @@ struct App::Parts {
     std::unique_ptr<domain::FacilitatorService> facilitators;
     std::unique_ptr<domain::InvitationService> invitations;
     std::unique_ptr<domain::OutboxService> outbox;
+    std::unique_ptr<domain::EventService> events;
     std::unique_ptr<jobs::Scheduler> scheduler;
     std::unique_ptr<mail::Mailer> mailer;
     std::unique_ptr<jobs::OutboxRelay> relay;
@@ -195,6 +197,7 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
     p.invitations = std::make_unique<domain::InvitationService>(
         *p.database, *p.clock, *p.random, domain::InvitationService::Settings{});
     p.outbox = std::make_unique<domain::OutboxService>(*p.database, *p.clock);
+    p.events = std::make_unique<domain::EventService>(*p.database, *p.clock, *p.random);
     if (overrides.mail_first_retry) p.mail_first_retry = *overrides.mail_first_retry;
     p.scheduler = std::make_unique<jobs::Scheduler>(*p.clock, MakeJobs(p));
     p.services = std::make_unique<http::Services>(http::Services{
@@ -205,6 +208,7 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
         .facilitators = *p.facilitators,
         .invitations = *p.invitations,
         .outbox = *p.outbox,
+        .events = *p.events,
         .ready = [db = p.database.get()] { return db->Ping(); },
     });
     p.static_files = MakeStaticFiles(p.config);

@@ -24,14 +24,9 @@ AppError OwnerOnly() {
 }
 
 Result<std::string> ValidTitle(std::string_view title) {
-    auto trimmed = Trim(title);
-    const auto length = Utf8Length(trimmed);
-    if (trimmed.empty() || length == std::string_view::npos ||
-        length > static_cast<std::size_t>(SessionService::kMaxTitleLength) ||
-        !IsSingleLineText(trimmed)) {
-        return Invalid("invalid_title", "The title must be 1 to 200 characters on one line.");
-    }
-    return trimmed;
+    auto valid = SingleLine(title, static_cast<std::size_t>(SessionService::kMaxTitleLength));
+    if (!valid) return Invalid("invalid_title", "The title must be 1 to 200 characters on one line.");
+    return *valid;
 }
 
 /// A new open session with no code yet (DrawCodeAndLink gives it one).

@@ -111,4 +111,14 @@ bool IsSingleLineText(std::string_view text) {
     });
 }
 
+std::optional<std::string> SingleLine(std::string_view text, std::size_t max_chars) {
+    auto trimmed = Trim(text);
+    const auto length = Utf8Length(trimmed);
+    if (trimmed.empty() || length == std::string_view::npos || length > max_chars ||
+        !IsSingleLineText(trimmed)) {
+        return std::nullopt;
+    }
+    return trimmed;
+}
+
 }  // namespace convene::domain

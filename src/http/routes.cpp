@@ -76,6 +76,14 @@ std::vector<Route> ApiRoutes() {
         {Method::kGet,    "/api/trash",                     h::ListTrash,        kUser},
         {Method::kPost,   "/api/trash/{id}/restore",        h::RestoreSession,   kUserSmall},
 
+        {Method::kPost,   "/api/events",                    h::CreateEvent,      kUserSmall},
+        {Method::kGet,    "/api/events",                    h::ListEvents,       kUser},
+        {Method::kGet,    "/api/events/{id}",               h::GetEvent,         kUser},
+        {Method::kPatch,  "/api/events/{id}",               h::PatchEvent,       kUserSmall},
+        {Method::kDelete, "/api/events/{id}",               h::DeleteEvent,      kUser},
+        {Method::kPost,   "/api/events/{id}/sessions",      h::AddEventSessions, kUserSmall},
+        {Method::kGet,    "/api/events/{id}/sessions",      h::ListEventSessions, kUser},
+
         {Method::kGet,    "/api/admin/outbox",              h::ListOutbox,       kAdmin},
         {Method::kPost,   "/api/admin/outbox/{id}/retry",   h::RetryOutboxMessage, kAdmin},
 

@@ -24,6 +24,7 @@ protected:
                    .facilitators = facilitators,
                    .invitations = invitations,
                    .outbox = outbox,
+                   .events = event_service,
                    .ready = [this] { return database.Ping(); }},
           router(WithExtra(std::move(extra)), http::RateBuckets(), services, clock, random,
                  {.base_url = std::move(base_url)}, static_files) {}

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "convene/domain/account_service.hpp"
+#include "convene/domain/event_service.hpp"
 #include "convene/domain/facilitator_service.hpp"
 #include "convene/domain/invitation_service.hpp"
 #include "convene/domain/join_service.hpp"
@@ -28,7 +29,8 @@ protected:
           slides(database, clock, random, events),
           facilitators(database, clock, random, events),
           invitations(database, clock, random, {.max_per_request = 200, .max_per_hour = 300}),
-          outbox(database, clock) {
+          outbox(database, clock),
+          event_service(database, clock, random) {
         facilitators.SetBaseUrl("http://convene.test");
         invitations.SetBaseUrl("http://convene.test");
         auto db = database.Acquire();
@@ -60,6 +62,7 @@ protected:
     domain::FacilitatorService facilitators;
     domain::InvitationService invitations;
     domain::OutboxService outbox;
+    domain::EventService event_service;
 };
 
 }  // namespace convene::testing

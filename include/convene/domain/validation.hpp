@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,5 +23,8 @@ std::size_t Utf8Length(std::string_view text);
 
 /// True when `text` is valid UTF-8 without control characters (tabs and new lines included).
 bool IsSingleLineText(std::string_view text);
+
+/// `text` trimmed, when that is 1 to `max_chars` characters of valid UTF-8 on one line.
+std::optional<std::string> SingleLine(std::string_view text, std::size_t max_chars);
 
 }  // namespace convene::domain

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "convene/domain/account_service.hpp"
+#include "convene/domain/event_service.hpp"
 #include "convene/domain/facilitator_service.hpp"
 #include "convene/domain/invitation_service.hpp"
 #include "convene/domain/join_service.hpp"
@@ -62,6 +63,7 @@ struct Services {
     domain::FacilitatorService& facilitators;
     domain::InvitationService& invitations;
     domain::OutboxService& outbox;
+    domain::EventService& events;
     /// True when the server can serve (database reachable). Used by /healthz.
     std::function<bool()> ready;
 };

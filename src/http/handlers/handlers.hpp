@@ -68,6 +68,15 @@ Response RemoveFacilitator(Call& call);
 Response RevokeInvitation(Call& call);
 Response InviteBySession(Call& call);
 
+// events.cpp
+Response CreateEvent(Call& call);
+Response ListEvents(Call& call);
+Response GetEvent(Call& call);
+Response PatchEvent(Call& call);
+Response DeleteEvent(Call& call);
+Response AddEventSessions(Call& call);
+Response ListEventSessions(Call& call);
+
 // admin.cpp
 Response ListOutbox(Call& call);
 Response RetryOutboxMessage(Call& call);

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "convene/model/event.hpp"
+#include "convene/storage/connection.hpp"
+
+namespace convene::storage {
+
+/// SQL for events and their sessions. Stateless.
+class EventRepository {
+public:
+    static void Insert(Connection& db, const model::Event& event);
+    static void Update(Connection& db, const model::Event& event);
+    static void Delete(Connection& db, std::string_view id);
+    static bool SlugTaken(Connection& db, std::string_view slug);
+    /// With its session count and next scheduled start after `now`.
+    static std::optional<model::EventSummary> Find(Connection& db, std::string_view id,
+                                                   util::Instant now);
+    /// Newest first: those `owner_id` owns, or every event when `owner_id` is empty.
+    static std::vector<model::EventSummary> List(Connection& db, std::string_view owner_id,
+                                                 util::Instant now);
+
+    static void InsertSession(Connection& db, const model::EventSession& session);
+    /// In start order.
+    static std::vector<model::EventSession> ListSessions(Connection& db, std::string_view event_id);
+    /// The event session that starts last, if any.
+    static std::optional<model::EventSession> LatestSession(Connection& db,
+                                                            std::string_view event_id);
+};
+
+}  // namespace convene::storage

@@ -1,0 +1,221 @@
+#include "convene/domain/event_service.hpp"
+
+#include "convene/domain/validation.hpp"
+#include "convene/storage/event_repository.hpp"
+
+namespace convene::domain {
+namespace {
+
+using storage::EventRepository;
+
+AppError EventNotFound() { return NotFound("event_not_found", "No such event."); }
+
+/// Scheduled sessions whose end has passed read as ended.
+std::vector<model::EventSession> WithEnded(std::vector<model::EventSession> sessions,
+                                           util::Instant now) {
+    for (auto& s : sessions) {
+        if (s.status == model::EventSessionStatus::kScheduled &&
+            s.starts_at + std::chrono::minutes{s.duration_minutes} <= now) {
+            s.status = model::EventSessionStatus::kEnded;
+        }
+    }
+    return sessions;
+}
+
+bool MayManage(const model::User& caller, const model::Event& event) {
+    return caller.role == model::Role::kAdmin || event.owner_id == caller.id;
+}
+
+Result<std::string> ValidEventTitle(std::string_view title) {
+    auto valid = SingleLine(title, EventService::kMaxTitleLength);
+    if (!valid) return Invalid("invalid_title", "The title must be 1 to 200 characters on one line.");
+    return *valid;
+}
+
+Result<std::string> ValidDescription(std::string_view description) {
+    const auto length = Utf8Length(description);
+    if (length == std::string_view::npos ||
+        length > static_cast<std::size_t>(EventService::kMaxDescriptionLength)) {
+        return Invalid("invalid_description", "The description must be at most 5000 characters.");
+    }
+    return Trim(description);
+}
+
+}  // namespace
+
+std::string SlugOf(std::string_view title) {
+    std::string slug;
+    for (char c : title) {
+        const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        const bool keep = (lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9');
+        if (keep) {
+            slug += lower;
+        } else if (!slug.empty() && slug.back() != '-') {
+            slug += '-';
+        }
+        if (slug.size() >= 60) break;
+    }
+    while (!slug.empty() && slug.back() == '-') slug.pop_back();
+    return slug.empty() ? "event" : slug;
+}
+
+EventService::EventService(storage::Database& database, const util::Clock& clock,
+                           util::Random& random)
+    : database_(database), clock_(clock), random_(random) {}
+
+Result<model::EventSummary> EventService::Create(const model::User& caller,
+                                                 std::string_view title,
+                                                 std::string_view description) {
+    auto valid_title = ValidEventTitle(title);
+    if (!valid_title) return valid_title.error();
+    auto valid_description = ValidDescription(description);
+    if (!valid_description) return valid_description.error();
+
+    auto db = database_.Acquire();
+    storage::Transaction tx(*db);
+    const auto base = SlugOf(*valid_title);
+    auto slug = base;
+    for (int n = 2; EventRepository::SlugTaken(*db, slug); ++n) {
+        slug = base + "-" + std::to_string(n);
+    }
+    model::Event event{.id = random_.Id(),
+                       .owner_id = caller.id,
+                       .title = *valid_title,
+                       .description = *valid_description,
+                       .slug = std::move(slug),
+                       .created_at = clock_.Now()};
+    EventRepository::Insert(*db, event);
+    tx.Commit();
+    return model::EventSummary{.event = std::move(event)};
+}
+
+std::vector<model::EventSummary> EventService::List(const model::User& caller) {
+    auto db = database_.Acquire();
+    return EventRepository::List(*db, caller.role == model::Role::kAdmin ? "" : caller.id,
+                                 clock_.Now());
+}
+
+Result<model::EventSummary> EventService::Get(const model::User& caller, std::string_view id) {
+    auto db = database_.Acquire();
+    auto found = EventRepository::Find(*db, id, clock_.Now());
+    if (!found || !MayManage(caller, found->event)) return EventNotFound();
+    return *found;
+}
+
+Result<model::EventSummary> EventService::Update(const model::User& caller, std::string_view id,
+                                                 const EventChange& change) {
+    std::optional<std::string> title, description;
+    if (change.title) {
+        auto valid = ValidEventTitle(*change.title);
+        if (!valid) return valid.error();
+        title = *valid;
+    }
+    if (change.description) {
+        auto valid = ValidDescription(*change.description);
+        if (!valid) return valid.error();
+        description = *valid;
+    }
+    const auto now = clock_.Now();
+    auto db = database_.Acquire();
+    storage::Transaction tx(*db);
+    auto found = EventRepository::Find(*db, id, now);
+    if (!found || !MayManage(caller, found->event)) return EventNotFound();
+    if (title) found->event.title = *title;
+    if (description) found->event.description = *description;
+    EventRepository::Update(*db, found->event);
+    tx.Commit();
+    return *found;
+}
+
+Result<void> EventService::Delete(const model::User& caller, std::string_view id) {
+    auto db = database_.Acquire();
+    storage::Transaction tx(*db);
+    auto found = EventRepository::Find(*db, id, clock_.Now());
+    if (!found || !MayManage(caller, found->event)) return EventNotFound();
+    EventRepository::Delete(*db, id);
+    tx.Commit();
+    return {};
+}
+
+Result<std::vector<model::EventSession>> EventService::AddSessions(
+    const model::User& caller, std::string_view event_id, const NewEventSessions& request) {
+    const int count = request.count.value_or(1);
+    if (count < 1 || count > kMaxSessionsPerRequest) {
+        return Invalid("invalid_count", "count must be a whole number from 1 to 52.");
+    }
+    const int duration = request.duration_minutes.value_or(kDefaultDurationMinutes);
+    if (duration < 1 || duration > 1440) {
+        return Invalid("invalid_duration_minutes",
+                       "duration_minutes must be a whole number from 1 to 1440.");
+    }
+    std::optional<std::string> name;
+    if (request.name) {
+        name = SingleLine(*request.name, kMaxTitleLength);
+        if (!name) return Invalid("invalid_name", "The name must be 1 to 200 characters on one line.");
+    }
+    std::optional<util::LocalMinutes> start;
+    if (request.start) {
+        start = util::ParseLocalMinutes(*request.start);
+        if (!start) {
+            return Invalid("invalid_start", "start must be a local date and time, like "
+                                            "2026-11-22T10:00.");
+        }
+    }
+    if (request.timezone && !util::IsKnownZone(*request.timezone)) {
+        return Invalid("invalid_timezone",
+                       "timezone must be an IANA time zone name, like Europe/Paris.");
+    }
+
+    const auto now = clock_.Now();
+    auto db = database_.Acquire();
+    storage::Transaction tx(*db);
+    auto found = EventRepository::Find(*db, event_id, now);
+    if (!found || !MayManage(caller, found->event)) return EventNotFound();
+    const auto latest = EventRepository::LatestSession(*db, event_id);
+    std::string zone;
+    if (request.timezone) {
+        zone = *request.timezone;
+    } else if (latest) {
+        zone = latest->timezone;
+    } else {
+        return Invalid("invalid_timezone", "The first session of an event needs a timezone.");
+    }
+    if (!start) {
+        if (!latest) {
+            return Invalid("invalid_start", "The first session of an event needs a start.");
+        }
+        start = latest->start + std::chrono::days{7};
+    }
+
+    std::vector<model::EventSession> created;
+    for (int i = 0; i < count; ++i) {
+        // Weekly on the wall clock: the same local time, whatever DST does in between.
+        const auto local = *start + std::chrono::days{7 * i};
+        const auto starts_at = util::ToInstant(local, zone);
+        if (!starts_at) return Invalid("invalid_timezone", "Unknown time zone.");
+        model::EventSession session{.id = random_.Id(),
+                                    .event_id = std::string(event_id),
+                                    .name = name.value_or(found->event.title),
+                                    .start = local,
+                                    .timezone = zone,
+                                    .starts_at = *starts_at,
+                                    .duration_minutes = duration,
+                                    .status = model::EventSessionStatus::kScheduled,
+                                    .created_at = now};
+        EventRepository::InsertSession(*db, session);
+        created.push_back(std::move(session));
+    }
+    tx.Commit();
+    return WithEnded(std::move(created), now);
+}
+
+Result<std::vector<model::EventSession>> EventService::ListSessions(const model::User& caller,
+                                                                    std::string_view event_id) {
+    const auto now = clock_.Now();
+    auto db = database_.Acquire();
+    auto found = EventRepository::Find(*db, event_id, now);
+    if (!found || !MayManage(caller, found->event)) return EventNotFound();
+    return WithEnded(EventRepository::ListSessions(*db, event_id), now);
+}
+
+}  // namespace convene::domain
