@@ -41,6 +41,24 @@ Result<std::string> ValidDescription(std::string_view description) {
     return Trim(description);
 }
 
+AppError ConfirmationRequired() {
+    return Malformed("confirmation_required",
+                     "This cannot be undone: repeat the request with confirm=true.");
+}
+
+Result<util::LocalMinutes> ValidStart(std::string_view start) {
+    auto parsed = util::ParseLocalMinutes(start);
+    if (!parsed) {
+        return Invalid("invalid_start", "start must be a local date and time, like "
+                                        "2026-11-22T10:00.");
+    }
+    return *parsed;
+}
+
+AppError InvalidTimezone() {
+    return Invalid("invalid_timezone", "timezone must be an IANA time zone name, like Europe/Paris.");
+}
+
 }  // namespace
 
 std::string SlugOf(std::string_view title) {
@@ -155,16 +173,11 @@ Result<std::vector<model::EventSession>> EventService::AddSessions(
     }
     std::optional<util::LocalMinutes> start;
     if (request.start) {
-        start = util::ParseLocalMinutes(*request.start);
-        if (!start) {
-            return Invalid("invalid_start", "start must be a local date and time, like "
-                                            "2026-11-22T10:00.");
-        }
+        auto valid = ValidStart(*request.start);
+        if (!valid) return valid.error();
+        start = *valid;
     }
-    if (request.timezone && !util::IsKnownZone(*request.timezone)) {
-        return Invalid("invalid_timezone",
-                       "timezone must be an IANA time zone name, like Europe/Paris.");
-    }
+    if (request.timezone && !util::IsKnownZone(*request.timezone)) return InvalidTimezone();
 
     const auto now = clock_.Now();
     auto db = database_.Acquire();
@@ -192,7 +205,7 @@ Result<std::vector<model::EventSession>> EventService::AddSessions(
         // Weekly on the wall clock: the same local time, whatever DST does in between.
         const auto local = *start + std::chrono::days{7 * i};
         const auto starts_at = util::ToInstant(local, zone);
-        if (!starts_at) return Invalid("invalid_timezone", "Unknown time zone.");
+        if (!starts_at) return InvalidTimezone();
         model::EventSession session{.id = random_.Id(),
                                     .event_id = std::string(event_id),
                                     .name = name.value_or(found->event.title),
@@ -216,6 +229,83 @@ Result<std::vector<model::EventSession>> EventService::ListSessions(const model:
     auto found = EventRepository::Find(*db, event_id, now);
     if (!found || !MayManage(caller, found->event)) return EventNotFound();
     return WithEnded(EventRepository::ListSessions(*db, event_id), now);
+}
+
+Result<model::EventSession> EventService::FindManagedSession(storage::Connection& db,
+                                                             const model::User& caller,
+                                                             std::string_view event_id,
+                                                             std::string_view session_id) {
+    auto found = EventRepository::Find(db, event_id, clock_.Now());
+    if (!found || !MayManage(caller, found->event)) return EventNotFound();
+    auto session = EventRepository::FindSession(db, event_id, session_id);
+    if (!session) return NotFound("event_session_not_found", "No such session in this event.");
+    return *session;
+}
+
+Result<model::EventSession> EventService::UpdateSession(const model::User& caller,
+                                                        std::string_view event_id,
+                                                        std::string_view session_id,
+                                                        const EventSessionChange& change) {
+    std::optional<util::LocalMinutes> start;
+    if (change.start) {
+        auto valid = ValidStart(*change.start);
+        if (!valid) return valid.error();
+        start = *valid;
+    }
+    if (change.timezone && !util::IsKnownZone(*change.timezone)) return InvalidTimezone();
+    if (change.duration_minutes && (*change.duration_minutes < 1 || *change.duration_minutes > 1440)) {
+        return Invalid("invalid_duration_minutes",
+                       "duration_minutes must be a whole number from 1 to 1440.");
+    }
+    std::optional<std::string> name;
+    if (change.name) {
+        name = SingleLine(*change.name, kMaxTitleLength);
+        if (!name) return Invalid("invalid_name", "The name must be 1 to 200 characters on one line.");
+    }
+    auto db = database_.Acquire();
+    storage::Transaction tx(*db);
+    auto session = FindManagedSession(*db, caller, event_id, session_id);
+    if (!session) return session.error();
+    if (session->status == model::EventSessionStatus::kCancelled) {
+        return Conflict("session_cancelled", "This session is cancelled.");
+    }
+    if (start) session->start = *start;
+    if (change.timezone) session->timezone = *change.timezone;
+    if (change.duration_minutes) session->duration_minutes = *change.duration_minutes;
+    if (name) session->name = *name;
+    const auto starts_at = util::ToInstant(session->start, session->timezone);
+    if (!starts_at) return InvalidTimezone();
+    session->starts_at = *starts_at;
+    EventRepository::UpdateSession(*db, *session);
+    tx.Commit();
+    return WithEnded({*session}, clock_.Now()).front();
+}
+
+Result<void> EventService::DeleteSession(const model::User& caller, std::string_view event_id,
+                                         std::string_view session_id, bool confirmed) {
+    auto db = database_.Acquire();
+    storage::Transaction tx(*db);
+    auto session = FindManagedSession(*db, caller, event_id, session_id);
+    if (!session) return session.error();
+    if (!confirmed) return ConfirmationRequired();
+    EventRepository::DeleteSession(*db, session_id);
+    tx.Commit();
+    return {};
+}
+
+Result<model::EventSession> EventService::CancelSession(const model::User& caller,
+                                                        std::string_view event_id,
+                                                        std::string_view session_id,
+                                                        bool confirmed) {
+    auto db = database_.Acquire();
+    storage::Transaction tx(*db);
+    auto session = FindManagedSession(*db, caller, event_id, session_id);
+    if (!session) return session.error();
+    if (!confirmed) return ConfirmationRequired();
+    session->status = model::EventSessionStatus::kCancelled;
+    EventRepository::UpdateSession(*db, *session);
+    tx.Commit();
+    return *session;
 }
 
 }  // namespace convene::domain

@@ -83,6 +83,12 @@ std::vector<Route> ApiRoutes() {
         {Method::kDelete, "/api/events/{id}",               h::DeleteEvent,      kUser},
         {Method::kPost,   "/api/events/{id}/sessions",      h::AddEventSessions, kUserSmall},
         {Method::kGet,    "/api/events/{id}/sessions",      h::ListEventSessions, kUser},
+        {Method::kPatch,  "/api/events/{id}/sessions/{session_id}",        h::PatchEventSession,
+                                                                           kUserSmall},
+        {Method::kDelete, "/api/events/{id}/sessions/{session_id}",        h::DeleteEventSession,
+                                                                           kUser},
+        {Method::kPost,   "/api/events/{id}/sessions/{session_id}/cancel", h::CancelEventSession,
+                                                                           kUserSmall},
 
         {Method::kGet,    "/api/admin/outbox",              h::ListOutbox,       kAdmin},
         {Method::kPost,   "/api/admin/outbox/{id}/retry",   h::RetryOutboxMessage, kAdmin},

@@ -28,6 +28,12 @@ constexpr std::string_view kInsertSession =
 constexpr std::string_view kListSessions =
     "SELECT " CONVENE_SESSION_COLUMNS " FROM event_sessions WHERE event_id = ? "
     "ORDER BY starts_at, rowid";
+constexpr std::string_view kFindSession =
+    "SELECT " CONVENE_SESSION_COLUMNS " FROM event_sessions WHERE event_id = ? AND id = ?";
+constexpr std::string_view kUpdateSession =
+    "UPDATE event_sessions SET name = ?, start_local = ?, timezone = ?, starts_at = ?, "
+    "duration_minutes = ?, status = ? WHERE id = ?";
+constexpr std::string_view kDeleteSession = "DELETE FROM event_sessions WHERE id = ?";
 constexpr std::string_view kLatestSession =
     "SELECT " CONVENE_SESSION_COLUMNS " FROM event_sessions WHERE event_id = ? "
     "ORDER BY starts_at DESC, rowid DESC LIMIT 1";
@@ -46,6 +52,10 @@ model::EventSummary ReadSummary(const Statement& row) {
         .session_count = row.Int(6),
         .next_session_at = row.OptionalTime(7),
     };
+}
+
+std::string_view StatusText(model::EventSessionStatus status) {
+    return status == model::EventSessionStatus::kCancelled ? "cancelled" : "scheduled";
 }
 
 model::EventSession ReadSession(const Statement& row) {
@@ -99,17 +109,30 @@ std::vector<model::EventSummary> EventRepository::List(Connection& db, std::stri
 void EventRepository::InsertSession(Connection& db, const model::EventSession& s) {
     db.Prepare(kInsertSession)
         .BindAll(s.id, s.event_id, s.name, util::FormatLocalMinutes(s.start), s.timezone,
-                 s.starts_at, s.duration_minutes,
-                 std::string_view(s.status == model::EventSessionStatus::kCancelled
-                                      ? "cancelled"
-                                      : "scheduled"),
-                 s.created_at)
+                 s.starts_at, s.duration_minutes, StatusText(s.status), s.created_at)
         .Run();
 }
 
 std::vector<model::EventSession> EventRepository::ListSessions(Connection& db,
                                                                std::string_view event_id) {
     return db.Prepare(kListSessions).BindAll(event_id).ReadAll(ReadSession);
+}
+
+std::optional<model::EventSession> EventRepository::FindSession(Connection& db,
+                                                                std::string_view event_id,
+                                                                std::string_view session_id) {
+    return db.Prepare(kFindSession).BindAll(event_id, session_id).ReadOne(ReadSession);
+}
+
+void EventRepository::UpdateSession(Connection& db, const model::EventSession& s) {
+    db.Prepare(kUpdateSession)
+        .BindAll(s.name, util::FormatLocalMinutes(s.start), s.timezone, s.starts_at,
+                 s.duration_minutes, StatusText(s.status), s.id)
+        .Run();
+}
+
+void EventRepository::DeleteSession(Connection& db, std::string_view session_id) {
+    db.Prepare(kDeleteSession).BindAll(session_id).Run();
 }
 
 std::optional<model::EventSession> EventRepository::LatestSession(Connection& db,

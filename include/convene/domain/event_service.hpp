@@ -28,6 +28,14 @@ struct NewEventSessions {
     std::optional<int> count;
 };
 
+/// A change to one event session; every field may be left out.
+struct EventSessionChange {
+    std::optional<std::string> start;
+    std::optional<std::string> timezone;
+    std::optional<int> duration_minutes;
+    std::optional<std::string> name;
+};
+
 /// Events and their dated sessions. Members and admins create events; an event is seen and
 /// managed by its owner and by admins; anyone else gets 404 event_not_found. Thread-safe.
 class EventService {
@@ -57,8 +65,28 @@ public:
                                                          const NewEventSessions& request);
     Result<std::vector<model::EventSession>> ListSessions(const model::User& caller,
                                                           std::string_view event_id);
+    /// Moves or renames one event session; `starts_at` follows from the new wall time and
+    /// zone. 404 event_session_not_found; 409 session_cancelled; 422 as for AddSessions.
+    Result<model::EventSession> UpdateSession(const model::User& caller,
+                                              std::string_view event_id,
+                                              std::string_view session_id,
+                                              const EventSessionChange& change);
+    /// Deletes one event session; only with `confirmed`: 400 confirmation_required.
+    Result<void> DeleteSession(const model::User& caller, std::string_view event_id,
+                               std::string_view session_id, bool confirmed);
+    /// Cancels one event session (idempotent); only with `confirmed`: 400
+    /// confirmation_required.
+    Result<model::EventSession> CancelSession(const model::User& caller,
+                                              std::string_view event_id,
+                                              std::string_view session_id, bool confirmed);
 
 private:
+    /// The event session, if the caller may manage its event; else the 404 to answer.
+    Result<model::EventSession> FindManagedSession(storage::Connection& db,
+                                                   const model::User& caller,
+                                                   std::string_view event_id,
+                                                   std::string_view session_id);
+
     storage::Database& database_;
     const util::Clock& clock_;
     util::Random& random_;

@@ -26,6 +26,12 @@ public:
     static void InsertSession(Connection& db, const model::EventSession& session);
     /// In start order.
     static std::vector<model::EventSession> ListSessions(Connection& db, std::string_view event_id);
+    static std::optional<model::EventSession> FindSession(Connection& db,
+                                                          std::string_view event_id,
+                                                          std::string_view session_id);
+    /// Writes name, start, timezone, starts_at, duration and status.
+    static void UpdateSession(Connection& db, const model::EventSession& session);
+    static void DeleteSession(Connection& db, std::string_view session_id);
     /// The event session that starts last, if any.
     static std::optional<model::EventSession> LatestSession(Connection& db,
                                                             std::string_view event_id);

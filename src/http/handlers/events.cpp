@@ -53,6 +53,14 @@ Response SessionsResult(const Call& call,
     return JsonResponse(status, {{"sessions", sessions}});
 }
 
+Response SessionResult(const Call& call, const domain::Result<model::EventSession>& result) {
+    if (!result) return Error(call, result.error());
+    return JsonResponse(200, RenderEventSession(*result));
+}
+
+/// Deletes and cancels cannot be undone: they need `?confirm=true`.
+bool Confirmed(const Call& call) { return call.request.QueryParam("confirm") == "true"; }
+
 }  // namespace
 
 Response CreateEvent(Call& call) {
@@ -119,6 +127,35 @@ Response AddEventSessions(Call& call) {
 Response ListEventSessions(Call& call) {
     return SessionsResult(call, call.services.events.ListSessions(call.User(), call.Param("id")),
                           200);
+}
+
+Response PatchEventSession(Call& call) {
+    auto body = ParseObject(call.request);
+    if (!body) return Error(call, body.error());
+    auto start = OptionalString(*body, "start", "invalid_start");
+    if (!start) return Error(call, start.error());
+    auto timezone = OptionalString(*body, "timezone", "invalid_timezone");
+    if (!timezone) return Error(call, timezone.error());
+    auto duration = OptionalInt(*body, "duration_minutes", "invalid_duration_minutes", 1, 1440);
+    if (!duration) return Error(call, duration.error());
+    auto name = OptionalString(*body, "name", "invalid_name");
+    if (!name) return Error(call, name.error());
+    return SessionResult(call, call.services.events.UpdateSession(
+                                   call.User(), call.Param("id"), call.Param("session_id"),
+                                   {*start, *timezone, *duration, *name}));
+}
+
+Response DeleteEventSession(Call& call) {
+    auto deleted = call.services.events.DeleteSession(call.User(), call.Param("id"),
+                                                      call.Param("session_id"), Confirmed(call));
+    if (!deleted) return Error(call, deleted.error());
+    return NoContent();
+}
+
+Response CancelEventSession(Call& call) {
+    return SessionResult(call, call.services.events.CancelSession(call.User(), call.Param("id"),
+                                                                  call.Param("session_id"),
+                                                                  Confirmed(call)));
 }
 
 }  // namespace convene::http::handlers

@@ -76,6 +76,9 @@ Response PatchEvent(Call& call);
 Response DeleteEvent(Call& call);
 Response AddEventSessions(Call& call);
 Response ListEventSessions(Call& call);
+Response PatchEventSession(Call& call);
+Response DeleteEventSession(Call& call);
+Response CancelEventSession(Call& call);
 
 // admin.cpp
 Response ListOutbox(Call& call);

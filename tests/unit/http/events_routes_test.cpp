@@ -80,5 +80,45 @@ TEST_F(EventsRoutesTest, FailuresAnswerTheContractCodes) {
     EXPECT_EQ(Call(Method::kGet, "/api/events/" + id, bob).status, 404);
 }
 
+TEST_F(EventsRoutesTest, ASessionIsMovedThenCancelledOrDeletedOnlyWithConfirmation) {
+    const std::string id = Body(Call(Method::kPost, "/api/events", bob, {{"title", "Demo"}}))["id"];
+    const auto added = Body(Call(Method::kPost, "/api/events/" + id + "/sessions", bob,
+                                 {{"start", "2027-06-01T18:30"}, {"timezone", "Europe/Paris"},
+                                  {"count", 2}}))["sessions"];
+    const std::string first = "/api/events/" + id + "/sessions/" + std::string(added[0]["id"]);
+    const std::string second = "/api/events/" + id + "/sessions/" + std::string(added[1]["id"]);
+
+    // Moved to another day, time and zone: starts_at follows the new wall time.
+    auto moved = Call(Method::kPatch, first, bob,
+                      {{"start", "2027-06-02T09:00"}, {"timezone", "Asia/Tokyo"},
+                       {"name", "Demo (Asia)"}});
+    ASSERT_EQ(moved.status, 200) << moved.body;
+    EXPECT_EQ(Body(moved)["start"], "2027-06-02T09:00");
+    EXPECT_EQ(Body(moved)["starts_at"], "2027-06-02T00:00:00Z");
+    EXPECT_EQ(Body(moved)["name"], "Demo (Asia)");
+    EXPECT_EQ(ErrorCode(Call(Method::kPatch, first, bob, {{"timezone", "Asia/Atlantis"}})),
+              "invalid_timezone");
+
+    auto unconfirmed = Call(Method::kPost, first + "/cancel", bob);
+    EXPECT_EQ(unconfirmed.status, 400);
+    EXPECT_EQ(ErrorCode(unconfirmed), "confirmation_required");
+    auto cancelled = Call(Method::kPost, first + "/cancel?confirm=true", bob);
+    ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+    EXPECT_EQ(Body(cancelled)["status"], "cancelled");
+    EXPECT_EQ(ErrorCode(Call(Method::kPatch, first, bob, {{"name", "Back"}})), "session_cancelled");
+
+    EXPECT_EQ(ErrorCode(Call(Method::kDelete, second, bob)), "confirmation_required");
+    EXPECT_EQ(Call(Method::kDelete, second + "?confirm=true", bob).status, 204);
+    EXPECT_EQ(ErrorCode(Call(Method::kDelete, second + "?confirm=true", bob)),
+              "event_session_not_found");
+    const auto stranger = SignUp("carl@example.org");
+    EXPECT_EQ(Call(Method::kPost, first + "/cancel?confirm=true", stranger).status, 404);
+    const auto left = Body(Call(Method::kGet, "/api/events/" + id + "/sessions", bob))["sessions"];
+    ASSERT_EQ(left.size(), 1u);
+    EXPECT_EQ(left[0]["status"], "cancelled");
+    // A cancelled session is not the next one.
+    EXPECT_TRUE(Body(Call(Method::kGet, "/api/events/" + id, bob))["next_session_at"].is_null());
+}
+
 }  // namespace
 }  // namespace convene::http
