@@ -58,6 +58,19 @@ Response SessionResult(const Call& call, const domain::Result<model::EventSessio
     return JsonResponse(200, RenderEventSession(*result));
 }
 
+/// The fields a request about an event session may carry, each optional.
+domain::Result<domain::EventSessionChange> SessionFields(const Json& body) {
+    auto start = OptionalString(body, "start", "invalid_start");
+    if (!start) return start.error();
+    auto timezone = OptionalString(body, "timezone", "invalid_timezone");
+    if (!timezone) return timezone.error();
+    auto duration = OptionalInt(body, "duration_minutes", "invalid_duration_minutes", 1, 1440);
+    if (!duration) return duration.error();
+    auto name = OptionalString(body, "name", "invalid_name");
+    if (!name) return name.error();
+    return domain::EventSessionChange{*start, *timezone, *duration, *name};
+}
+
 /// Deletes and cancels cannot be undone: they need `?confirm=true`.
 bool Confirmed(const Call& call) { return call.request.QueryParam("confirm") == "true"; }
 
@@ -106,21 +119,15 @@ Response DeleteEvent(Call& call) {
 Response AddEventSessions(Call& call) {
     auto body = ParseObject(call.request);
     if (!body) return Error(call, body.error());
-    auto start = OptionalString(*body, "start", "invalid_start");
-    if (!start) return Error(call, start.error());
-    auto timezone = OptionalString(*body, "timezone", "invalid_timezone");
-    if (!timezone) return Error(call, timezone.error());
-    auto name = OptionalString(*body, "name", "invalid_name");
-    if (!name) return Error(call, name.error());
-    constexpr int kAny = std::numeric_limits<int>::max();
-    auto duration = OptionalInt(*body, "duration_minutes", "invalid_duration_minutes", 1, 1440);
-    if (!duration) return Error(call, duration.error());
-    auto count = OptionalInt(*body, "count", "invalid_count", 1, kAny);
+    auto fields = SessionFields(*body);
+    if (!fields) return Error(call, fields.error());
+    auto count = OptionalInt(*body, "count", "invalid_count", 1, std::numeric_limits<int>::max());
     if (!count) return Error(call, count.error());
     return SessionsResult(call,
                           call.services.events.AddSessions(
                               call.User(), call.Param("id"),
-                              {*start, *timezone, *duration, *name, *count}),
+                              {fields->start, fields->timezone, fields->duration_minutes,
+                               fields->name, *count}),
                           201);
 }
 
@@ -132,17 +139,11 @@ Response ListEventSessions(Call& call) {
 Response PatchEventSession(Call& call) {
     auto body = ParseObject(call.request);
     if (!body) return Error(call, body.error());
-    auto start = OptionalString(*body, "start", "invalid_start");
-    if (!start) return Error(call, start.error());
-    auto timezone = OptionalString(*body, "timezone", "invalid_timezone");
-    if (!timezone) return Error(call, timezone.error());
-    auto duration = OptionalInt(*body, "duration_minutes", "invalid_duration_minutes", 1, 1440);
-    if (!duration) return Error(call, duration.error());
-    auto name = OptionalString(*body, "name", "invalid_name");
-    if (!name) return Error(call, name.error());
-    return SessionResult(call, call.services.events.UpdateSession(
-                                   call.User(), call.Param("id"), call.Param("session_id"),
-                                   {*start, *timezone, *duration, *name}));
+    auto fields = SessionFields(*body);
+    if (!fields) return Error(call, fields.error());
+    return SessionResult(call, call.services.events.UpdateSession(call.User(), call.Param("id"),
+                                                                  call.Param("session_id"),
+                                                                  *fields));
 }
 
 Response DeleteEventSession(Call& call) {
