@@ -59,6 +59,35 @@ AppError InvalidTimezone() {
     return Invalid("invalid_timezone", "timezone must be an IANA time zone name, like Europe/Paris.");
 }
 
+/// The parsed start and trimmed name of a request about an event session, once every field
+/// it carries is valid.
+struct ValidFields {
+    std::optional<util::LocalMinutes> start;
+    std::optional<std::string> name;
+};
+
+Result<ValidFields> Validate(const EventSessionChange& fields) {
+    ValidFields valid;
+    if (fields.start) {
+        auto start = ValidStart(*fields.start);
+        if (!start) return start.error();
+        valid.start = *start;
+    }
+    if (fields.timezone && !util::IsKnownZone(*fields.timezone)) return InvalidTimezone();
+    if (fields.duration_minutes &&
+        (*fields.duration_minutes < 1 || *fields.duration_minutes > 1440)) {
+        return Invalid("invalid_duration_minutes",
+                       "duration_minutes must be a whole number from 1 to 1440.");
+    }
+    if (fields.name) {
+        valid.name = SingleLine(*fields.name, EventService::kMaxTitleLength);
+        if (!valid.name) {
+            return Invalid("invalid_name", "The name must be 1 to 200 characters on one line.");
+        }
+    }
+    return valid;
+}
+
 }  // namespace
 
 std::string SlugOf(std::string_view title) {
@@ -161,23 +190,11 @@ Result<std::vector<model::EventSession>> EventService::AddSessions(
     if (count < 1 || count > kMaxSessionsPerRequest) {
         return Invalid("invalid_count", "count must be a whole number from 1 to 52.");
     }
+    auto valid = Validate({request.start, request.timezone, request.duration_minutes, request.name});
+    if (!valid) return valid.error();
+    auto start = valid->start;
+    const auto& name = valid->name;
     const int duration = request.duration_minutes.value_or(kDefaultDurationMinutes);
-    if (duration < 1 || duration > 1440) {
-        return Invalid("invalid_duration_minutes",
-                       "duration_minutes must be a whole number from 1 to 1440.");
-    }
-    std::optional<std::string> name;
-    if (request.name) {
-        name = SingleLine(*request.name, kMaxTitleLength);
-        if (!name) return Invalid("invalid_name", "The name must be 1 to 200 characters on one line.");
-    }
-    std::optional<util::LocalMinutes> start;
-    if (request.start) {
-        auto valid = ValidStart(*request.start);
-        if (!valid) return valid.error();
-        start = *valid;
-    }
-    if (request.timezone && !util::IsKnownZone(*request.timezone)) return InvalidTimezone();
 
     const auto now = clock_.Now();
     auto db = database_.Acquire();
@@ -246,22 +263,8 @@ Result<model::EventSession> EventService::UpdateSession(const model::User& calle
                                                         std::string_view event_id,
                                                         std::string_view session_id,
                                                         const EventSessionChange& change) {
-    std::optional<util::LocalMinutes> start;
-    if (change.start) {
-        auto valid = ValidStart(*change.start);
-        if (!valid) return valid.error();
-        start = *valid;
-    }
-    if (change.timezone && !util::IsKnownZone(*change.timezone)) return InvalidTimezone();
-    if (change.duration_minutes && (*change.duration_minutes < 1 || *change.duration_minutes > 1440)) {
-        return Invalid("invalid_duration_minutes",
-                       "duration_minutes must be a whole number from 1 to 1440.");
-    }
-    std::optional<std::string> name;
-    if (change.name) {
-        name = SingleLine(*change.name, kMaxTitleLength);
-        if (!name) return Invalid("invalid_name", "The name must be 1 to 200 characters on one line.");
-    }
+    auto valid = Validate(change);
+    if (!valid) return valid.error();
     auto db = database_.Acquire();
     storage::Transaction tx(*db);
     auto session = FindManagedSession(*db, caller, event_id, session_id);
@@ -269,10 +272,10 @@ Result<model::EventSession> EventService::UpdateSession(const model::User& calle
     if (session->status == model::EventSessionStatus::kCancelled) {
         return Conflict("session_cancelled", "This session is cancelled.");
     }
-    if (start) session->start = *start;
+    if (valid->start) session->start = *valid->start;
     if (change.timezone) session->timezone = *change.timezone;
     if (change.duration_minutes) session->duration_minutes = *change.duration_minutes;
-    if (name) session->name = *name;
+    if (valid->name) session->name = *valid->name;
     const auto starts_at = util::ToInstant(session->start, session->timezone);
     if (!starts_at) return InvalidTimezone();
     session->starts_at = *starts_at;
