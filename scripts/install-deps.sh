@@ -10,8 +10,10 @@ build_packages=(
   libcurl4-openssl-dev libssl-dev libpng-dev tzdata ca-certificates
 )
 # zbar-tools decodes the QR codes we draw, in tests; python3-aiosmtpd is the real SMTP server
-# the mail tests send to; chromium (driven by playwright-core from npm) runs the browser tests.
-test_packages=(libgtest-dev libgmock-dev googletest zbar-tools python3-aiosmtpd chromium)
+# the mail tests send to, python3-icalendar reads the invitations back as a calendar program
+# would; chromium (driven by playwright-core from npm) runs the browser tests.
+test_packages=(libgtest-dev libgmock-dev googletest zbar-tools python3-aiosmtpd python3-icalendar
+               chromium)
 
 wanted=("${build_packages[@]}")
 if [ "${1:-build}" = test ]; then

@@ -10,6 +10,7 @@
 #include "convene/domain/invitation_service.hpp"
 #include "convene/domain/join_service.hpp"
 #include "convene/domain/outbox_service.hpp"
+#include "convene/domain/registration_service.hpp"
 #include "convene/domain/session_service.hpp"
 #include "convene/domain/slide_service.hpp"
 #include "convene/domain/password_hasher.hpp"
@@ -102,6 +103,7 @@ struct App::Parts {
     std::unique_ptr<domain::InvitationService> invitations;
     std::unique_ptr<domain::OutboxService> outbox;
     std::unique_ptr<domain::EventService> events;
+    std::unique_ptr<domain::RegistrationService> registrations;
     std::unique_ptr<jobs::Scheduler> scheduler;
     std::unique_ptr<mail::Mailer> mailer;
     std::unique_ptr<jobs::OutboxRelay> relay;
@@ -155,6 +157,8 @@ void StartMail(App::Parts& p) {
     p.facilitators->SetMailQueued(wake);
     p.invitations->SetMailQueued(wake);
     p.outbox->SetMailQueued(wake);
+    p.events->SetMailQueued(wake);
+    p.registrations->SetMailQueued(wake);
     p.mail_scheduler->Start();
 }
 
@@ -197,7 +201,10 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
     p.invitations = std::make_unique<domain::InvitationService>(
         *p.database, *p.clock, *p.random, domain::InvitationService::Settings{});
     p.outbox = std::make_unique<domain::OutboxService>(*p.database, *p.clock);
-    p.events = std::make_unique<domain::EventService>(*p.database, *p.clock, *p.random);
+    p.events =
+        std::make_unique<domain::EventService>(*p.database, *p.clock, *p.random, *p.sessions);
+    p.registrations = std::make_unique<domain::RegistrationService>(*p.database, *p.clock,
+                                                                    *p.random, *p.events, *p.joins);
     if (overrides.mail_first_retry) p.mail_first_retry = *overrides.mail_first_retry;
     p.scheduler = std::make_unique<jobs::Scheduler>(*p.clock, MakeJobs(p));
     p.services = std::make_unique<http::Services>(http::Services{
@@ -209,6 +216,7 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
         .invitations = *p.invitations,
         .outbox = *p.outbox,
         .events = *p.events,
+        .registrations = *p.registrations,
         .ready = [db = p.database.get()] { return db->Ping(); },
     });
     p.static_files = MakeStaticFiles(p.config);
@@ -255,7 +263,11 @@ std::uint16_t App::Start() {
     p.hub->SetBaseUrl(p.base_url);
     p.facilitators->SetBaseUrl(p.base_url);
     p.invitations->SetBaseUrl(p.base_url);
+    p.events->SetBaseUrl(p.base_url);
     StartMail(p);
+    if (const int n = p.events->RealignStarts(); n > 0) {
+        spdlog::warn("{} event sessions moved with their zone's new rules", n);
+    }
     p.scheduler->Start();
     p.server->Start();
     return port;

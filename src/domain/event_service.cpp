@@ -1,7 +1,12 @@
 #include "convene/domain/event_service.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include "convene/domain/event_mail.hpp"
 #include "convene/domain/validation.hpp"
 #include "convene/storage/event_repository.hpp"
+#include "convene/storage/registration_repository.hpp"
+#include "convene/util/time.hpp"
 
 namespace convene::domain {
 namespace {
@@ -107,8 +112,47 @@ std::string SlugOf(std::string_view title) {
 }
 
 EventService::EventService(storage::Database& database, const util::Clock& clock,
-                           util::Random& random)
-    : database_(database), clock_(clock), random_(random) {}
+                           util::Random& random, SessionService& sessions)
+    : database_(database), clock_(clock), random_(random), sessions_(sessions) {}
+
+Result<model::EventSummary> EventService::FindManaged(storage::Connection& db,
+                                                      const model::User& caller,
+                                                      std::string_view event_id) {
+    auto found = EventRepository::Find(db, event_id, clock_.Now());
+    if (!found || !MayManage(caller, found->event)) return EventNotFound();
+    return *found;
+}
+
+model::Session EventService::EnsureRoom(storage::Connection& db, const model::Event& event,
+                                        model::EventSession& session, bool& created) {
+    created = false;
+    if (session.room_id) {
+        if (auto room = storage::SessionRepository::FindById(db, *session.room_id)) return *room;
+    }
+    auto room = sessions_.CreateRoom(db, event.owner_id, session.name,
+                                     session.EndsAt() + kRoomClosesAfter);
+    session.room_id = room.id;
+    EventRepository::UpdateSession(db, session);
+    created = true;
+    return room;
+}
+
+Result<model::Session> EventService::EnterRoom(const model::User& caller,
+                                               std::string_view event_id,
+                                               std::string_view session_id) {
+    bool created = false;
+    model::Session room;
+    {
+        auto db = database_.Acquire();
+        storage::Transaction tx(*db);
+        auto found = FindManagedSession(*db, caller, event_id, session_id, true);
+        if (!found) return found.error();
+        room = EnsureRoom(*db, found->event, found->session, created);
+        tx.Commit();
+    }
+    if (created) sessions_.RoomChanged(room.id, std::nullopt);
+    return room;
+}
 
 Result<model::EventSummary> EventService::Create(const model::User& caller,
                                                  std::string_view title,
@@ -194,7 +238,6 @@ Result<std::vector<model::EventSession>> EventService::AddSessions(
     if (!valid) return valid.error();
     auto start = valid->start;
     const auto& name = valid->name;
-    const int duration = request.duration_minutes.value_or(kDefaultDurationMinutes);
 
     const auto now = clock_.Now();
     auto db = database_.Acquire();
@@ -202,6 +245,9 @@ Result<std::vector<model::EventSession>> EventService::AddSessions(
     auto found = EventRepository::Find(*db, event_id, now);
     if (!found || !MayManage(caller, found->event)) return EventNotFound();
     const auto latest = EventRepository::LatestSession(*db, event_id);
+    // Like the latest one unless told: its zone, its length, a week after it.
+    const int duration = request.duration_minutes.value_or(
+        latest ? latest->duration_minutes : kDefaultDurationMinutes);
     std::string zone;
     if (request.timezone) {
         zone = *request.timezone;
@@ -248,15 +294,17 @@ Result<std::vector<model::EventSession>> EventService::ListSessions(const model:
     return WithEnded(EventRepository::ListSessions(*db, event_id), now);
 }
 
-Result<model::EventSession> EventService::FindManagedSession(storage::Connection& db,
-                                                             const model::User& caller,
-                                                             std::string_view event_id,
-                                                             std::string_view session_id) {
-    auto found = EventRepository::Find(db, event_id, clock_.Now());
-    if (!found || !MayManage(caller, found->event)) return EventNotFound();
+Result<EventService::ManagedSession> EventService::FindManagedSession(
+    storage::Connection& db, const model::User& caller, std::string_view event_id,
+    std::string_view session_id, bool scheduled_only) {
+    auto found = FindManaged(db, caller, event_id);
+    if (!found) return found.error();
     auto session = EventRepository::FindSession(db, event_id, session_id);
     if (!session) return NotFound("event_session_not_found", "No such session in this event.");
-    return *session;
+    if (scheduled_only && session->status == model::EventSessionStatus::kCancelled) {
+        return Conflict("session_cancelled", "This session is cancelled.");
+    }
+    return ManagedSession{std::move(found->event), std::move(*session)};
 }
 
 Result<model::EventSession> EventService::UpdateSession(const model::User& caller,
@@ -265,34 +313,97 @@ Result<model::EventSession> EventService::UpdateSession(const model::User& calle
                                                         const EventSessionChange& change) {
     auto valid = Validate(change);
     if (!valid) return valid.error();
-    auto db = database_.Acquire();
-    storage::Transaction tx(*db);
-    auto session = FindManagedSession(*db, caller, event_id, session_id);
-    if (!session) return session.error();
-    if (session->status == model::EventSessionStatus::kCancelled) {
-        return Conflict("session_cancelled", "This session is cancelled.");
+    const auto now = clock_.Now();
+    model::EventSession updated;
+    std::optional<SessionEvent> room_change;
+    bool moved = false;
+    {
+        auto db = database_.Acquire();
+        storage::Transaction tx(*db);
+        auto found = FindManagedSession(*db, caller, event_id, session_id, true);
+        if (!found) return found.error();
+        auto* session = &found->session;
+        const auto before = *session;
+        if (valid->start) session->start = *valid->start;
+        if (change.timezone) session->timezone = *change.timezone;
+        if (change.duration_minutes) session->duration_minutes = *change.duration_minutes;
+        if (valid->name) session->name = *valid->name;
+        const auto starts_at = util::ToInstant(session->start, session->timezone);
+        if (!starts_at) return InvalidTimezone();
+        session->starts_at = *starts_at;
+        moved = session->starts_at != before.starts_at || session->EndsAt() != before.EndsAt();
+        if (moved) room_change = Moved(*db, found->event, *session, now);
+        EventRepository::UpdateSession(*db, *session);
+        tx.Commit();
+        updated = *session;
     }
-    if (valid->start) session->start = *valid->start;
-    if (change.timezone) session->timezone = *change.timezone;
-    if (change.duration_minutes) session->duration_minutes = *change.duration_minutes;
-    if (valid->name) session->name = *valid->name;
-    const auto starts_at = util::ToInstant(session->start, session->timezone);
-    if (!starts_at) return InvalidTimezone();
-    session->starts_at = *starts_at;
-    EventRepository::UpdateSession(*db, *session);
-    tx.Commit();
-    return WithEnded({*session}, clock_.Now()).front();
+    if (moved) {
+        mail_queued_();
+        if (updated.room_id) sessions_.RoomChanged(*updated.room_id, room_change);
+    }
+    return WithEnded({updated}, now).front();
+}
+
+std::optional<SessionEvent> EventService::Moved(storage::Connection& db, const model::Event& event,
+                                               model::EventSession& session, util::Instant now) {
+    ++session.sequence;
+    EventMail(db, random_, base_url_, now, event, session)
+        .Moved(storage::RegistrationRepository::ListForSession(db, session.id));
+    if (!session.room_id) return std::nullopt;
+    return sessions_.UpdateRoom(db, *session.room_id, session.EndsAt() + kRoomClosesAfter, false);
+}
+
+int EventService::RealignStarts() {
+    const auto now = clock_.Now();
+    std::vector<std::pair<std::string, std::optional<SessionEvent>>> rooms;
+    int realigned = 0;
+    {
+        auto db = database_.Acquire();
+        storage::Transaction tx(*db);
+        for (auto& session : EventRepository::ListScheduledAfter(*db, now)) {
+            const auto starts_at = util::ToInstant(session.start, session.timezone);
+            if (!starts_at || *starts_at == session.starts_at) continue;
+            auto event = EventRepository::Find(*db, session.event_id, now);
+            if (!event) continue;
+            spdlog::warn("event session {}: {} in {} is now {} (the zone's rules changed), "
+                         "was {}; its registrants are told",
+                         session.id, util::FormatLocalMinutes(session.start), session.timezone,
+                         util::FormatRfc3339(*starts_at), util::FormatRfc3339(session.starts_at));
+            session.starts_at = *starts_at;
+            auto change = Moved(*db, event->event, session, now);
+            EventRepository::UpdateSession(*db, session);
+            if (session.room_id) rooms.emplace_back(*session.room_id, change);
+            ++realigned;
+        }
+        tx.Commit();
+    }
+    for (const auto& [room, change] : rooms) sessions_.RoomChanged(room, change);
+    if (realigned > 0) mail_queued_();
+    return realigned;
 }
 
 Result<void> EventService::DeleteSession(const model::User& caller, std::string_view event_id,
                                          std::string_view session_id, bool confirmed) {
-    auto db = database_.Acquire();
-    storage::Transaction tx(*db);
-    auto session = FindManagedSession(*db, caller, event_id, session_id);
-    if (!session) return session.error();
-    if (!confirmed) return ConfirmationRequired();
-    EventRepository::DeleteSession(*db, session_id);
-    tx.Commit();
+    std::optional<SessionEvent> room_change;
+    std::optional<std::string> room_id;
+    {
+        auto db = database_.Acquire();
+        storage::Transaction tx(*db);
+        auto found = FindManagedSession(*db, caller, event_id, session_id, false);
+        if (!found) return found.error();
+        const auto* session = &found->session;
+        if (!confirmed) return ConfirmationRequired();
+        if (session->registrant_count > 0) {
+            return Conflict("has_registrants",
+                            "People registered to this session: cancel it instead, so they "
+                            "are told.");
+        }
+        room_id = session->room_id;
+        if (room_id) room_change = sessions_.UpdateRoom(*db, *room_id, session->EndsAt(), true);
+        EventRepository::DeleteSession(*db, session_id);
+        tx.Commit();
+    }
+    if (room_id) sessions_.RoomChanged(*room_id, room_change);
     return {};
 }
 
@@ -300,15 +411,35 @@ Result<model::EventSession> EventService::CancelSession(const model::User& calle
                                                         std::string_view event_id,
                                                         std::string_view session_id,
                                                         bool confirmed) {
-    auto db = database_.Acquire();
-    storage::Transaction tx(*db);
-    auto session = FindManagedSession(*db, caller, event_id, session_id);
-    if (!session) return session.error();
-    if (!confirmed) return ConfirmationRequired();
-    session->status = model::EventSessionStatus::kCancelled;
-    EventRepository::UpdateSession(*db, *session);
-    tx.Commit();
-    return *session;
+    std::optional<SessionEvent> room_change;
+    model::EventSession cancelled;
+    bool changed = false;
+    {
+        auto db = database_.Acquire();
+        storage::Transaction tx(*db);
+        auto found = FindManagedSession(*db, caller, event_id, session_id, false);
+        if (!found) return found.error();
+        auto* session = &found->session;
+        if (!confirmed) return ConfirmationRequired();
+        changed = session->status != model::EventSessionStatus::kCancelled;
+        if (changed) {
+            session->status = model::EventSessionStatus::kCancelled;
+            ++session->sequence;
+            EventMail(*db, random_, base_url_, clock_.Now(), found->event, *session)
+                .Cancelled(storage::RegistrationRepository::ListForSession(*db, session->id));
+            if (session->room_id) {
+                room_change = sessions_.UpdateRoom(*db, *session->room_id, session->EndsAt(), true);
+            }
+            EventRepository::UpdateSession(*db, *session);
+        }
+        tx.Commit();
+        cancelled = *session;
+    }
+    if (changed) {
+        mail_queued_();
+        if (cancelled.room_id) sessions_.RoomChanged(*cancelled.room_id, room_change);
+    }
+    return cancelled;
 }
 
 }  // namespace convene::domain

@@ -35,9 +35,8 @@ InvitationService::InvitationService(storage::Database& database, const util::Cl
       settings_(settings),
       hourly_(clock, {.burst = settings.max_per_hour, .window = std::chrono::hours{1}}) {}
 
-Result<InvitationResult> InvitationService::Invite(const model::User& caller,
-                                                   std::string_view session_id,
-                                                   const std::vector<std::string>& addresses) {
+Result<InvitationResult> InvitationService::Sort(const model::User& caller,
+                                                 const std::vector<std::string>& addresses) {
     InvitationResult result;
     std::unordered_set<std::string> seen;
     for (const auto& raw : addresses) {
@@ -57,7 +56,17 @@ Result<InvitationResult> InvitationService::Invite(const model::User& caller,
     if (result.sent.empty() && result.invalid.empty()) {
         return Invalid("no_addresses", "Give at least one email address.");
     }
+    if (!result.sent.empty()) {
+        if (auto wait = hourly_.Acquire(caller.id, static_cast<double>(result.sent.size()))) {
+            return RateLimited(*wait, "Too many invitations this hour. Try again later.");
+        }
+    }
+    return result;
+}
 
+Result<InvitationResult> InvitationService::Invite(const model::User& caller,
+                                                   std::string_view session_id,
+                                                   const std::vector<std::string>& addresses) {
     const auto now = clock_.Now();
     auto db = database_.Acquire();
     storage::Transaction tx(*db);
@@ -69,11 +78,8 @@ Result<InvitationResult> InvitationService::Invite(const model::User& caller,
         return AppError{ErrorKind::kClosed, "session_closed",
                         "This session is closed: open it before inviting people.", std::nullopt};
     }
-    if (!result.sent.empty()) {
-        if (auto wait = hourly_.Acquire(caller.id, static_cast<double>(result.sent.size()))) {
-            return RateLimited(*wait, "Too many invitations this hour. Try again later.");
-        }
-    }
+    auto result = Sort(caller, addresses);
+    if (!result) return result;
     const auto link = base_url_ + "/j/" + session.link_token;
     const auto subject = caller.name + " invites you to \"" + session.title + "\"";
     const auto text = caller.name + " invites you to join \"" + session.title +
@@ -85,13 +91,40 @@ Result<InvitationResult> InvitationService::Invite(const model::User& caller,
                       "&rdquo; on Convene.</p><p><a href=\"" + HtmlEscape(link) +
                       "\">Join the session</a></p><p>Or enter the code <strong>" + session.code +
                       "</strong> at " + HtmlEscape(base_url_) + "</p></body></html>";
-    for (const auto& address : result.sent) {
+    for (const auto& address : result->sent) {
         storage::OutboxRepository::Enqueue(
             *db, NewEmail(random_, now, base_url_, address, subject, text, html, "invitation",
                           session.id));
     }
     tx.Commit();
-    if (!result.sent.empty()) mail_queued_();
+    if (!result->sent.empty()) mail_queued_();
+    return result;
+}
+
+Result<InvitationResult> InvitationService::InviteToEvent(
+    const model::User& caller, const model::Event& event,
+    const std::vector<std::string>& addresses) {
+    auto result = Sort(caller, addresses);
+    if (!result) return result;
+    const auto now = clock_.Now();
+    const auto link = base_url_ + "/e/" + event.slug;
+    const auto subject = caller.name + " invites you to \"" + event.title + "\"";
+    const auto text = caller.name + " invites you to \"" + event.title +
+                      "\".\n\nChoose a date and register: " + link +
+                      "\n\nYou receive this because someone entered your address in Convene.\n";
+    const auto html = "<!doctype html><html><body><p>" + HtmlEscape(caller.name) +
+                      " invites you to &ldquo;" + HtmlEscape(event.title) +
+                      "&rdquo;.</p><p><a href=\"" + HtmlEscape(link) +
+                      "\">Choose a date and register</a></p></body></html>";
+    auto db = database_.Acquire();
+    storage::Transaction tx(*db);
+    for (const auto& address : result->sent) {
+        storage::OutboxRepository::Enqueue(
+            *db, NewEmail(random_, now, base_url_, address, subject, text, html,
+                          "event_invitation", std::nullopt));
+    }
+    tx.Commit();
+    if (!result->sent.empty()) mail_queued_();
     return result;
 }
 

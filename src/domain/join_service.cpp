@@ -69,9 +69,11 @@ std::optional<model::Participant> JoinService::AuthenticateParticipant(
     return participant;
 }
 
-bool JoinService::IsLiveLink(const std::string& token) {
+std::optional<std::string> JoinService::LiveLinkSession(const std::string& token) {
     auto db = database_.Acquire();
-    return storage::SessionRepository::FindByLinkToken(*db, token).has_value();
+    auto session = storage::SessionRepository::FindByLinkToken(*db, token);
+    if (!session) return std::nullopt;
+    return session->id;
 }
 
 Result<Joined> JoinService::Join(const JoinRequest& request) {

@@ -175,6 +175,55 @@ Result<SessionView> SessionService::Create(const model::User& caller, const NewS
     return SessionView{session, SessionRole::kOwner};
 }
 
+model::Session SessionService::CreateRoom(storage::Connection& db, const std::string& owner_id,
+                                          const std::string& title, util::Instant ends_at) {
+    const auto now = clock_.Now();
+    auto room = NewRecord(random_.Id(), owner_id, title, SessionKind::kEvent, ends_at, now);
+    DrawCodeAndLink(db, room);
+    SessionRepository::Insert(db, room);
+    AddJoinSlide(db, random_, room, now);
+    SessionRepository::Update(db, room);
+    Audit(db, room, std::nullopt, "room_created");
+    return room;
+}
+
+std::optional<SessionEvent> SessionService::UpdateRoom(storage::Connection& db,
+                                                       std::string_view room_id,
+                                                       util::Instant ends_at, bool close) {
+    auto room = SessionRepository::FindById(db, room_id);
+    if (!room) return std::nullopt;
+    const auto now = clock_.Now();
+    std::optional<SessionEvent> change;
+    if (close) {
+        if (room->status == SessionStatus::kClosed) return std::nullopt;
+        room->status = SessionStatus::kClosed;
+        room->closed_at = now;
+        room->close_reason = model::CloseReason::kOwner;
+        change = SessionEvent::kClosed;
+        Audit(db, *room, std::nullopt, "closed");
+    } else {
+        if (room->ends_at == ends_at) return std::nullopt;
+        room->ends_at = ends_at;
+        change = SessionEvent::kEndDate;
+        if (room->status == SessionStatus::kClosed &&
+            room->close_reason == model::CloseReason::kExpiry && ends_at > now) {
+            room->status = SessionStatus::kOpen;
+            room->closed_at.reset();
+            room->close_reason.reset();
+            change = SessionEvent::kOpened;
+        }
+        Audit(db, *room, std::nullopt, "end_date_changed",
+              JsonObjectText({{"ends_at", util::FormatRfc3339(ends_at)}}));
+    }
+    SessionRepository::Update(db, *room);
+    return change;
+}
+
+void SessionService::RoomChanged(std::string_view room_id, std::optional<SessionEvent> change) {
+    end_dates_changed_();
+    if (change) events_.SessionChanged(room_id, *change);
+}
+
 Result<SessionView> SessionService::Get(const model::User& caller, std::string_view id) {
     auto db = database_.Acquire();
     return FindSessionFor(*db, caller, id);
@@ -260,7 +309,7 @@ Result<SessionView> SessionService::Open(const model::User& caller, std::string_
     }
     bool changed = session.status == SessionStatus::kClosed;
     const bool expired = session.ends_at && *session.ends_at <= now;
-    if (ends_at || (session.kind == SessionKind::kStandard && expired)) {
+    if (ends_at || (session.kind != SessionKind::kMain && expired)) {
         auto end = EndDate(caller, std::nullopt, ends_at, now);
         if (!end) return end.error();
         session.ends_at = *end;
@@ -313,7 +362,10 @@ Result<SessionView> SessionService::Duplicate(const model::User& caller, std::st
             original.kind == SessionKind::kMain
                 ? std::nullopt
                 : std::optional(now + std::chrono::days{caller.default_session_days});
-        copy = NewRecord(random_.Id(), caller.id, title, original.kind, ends_at, now);
+        // A copy of an event's room is a session of its own, no longer tied to the event.
+        const auto kind =
+            original.kind == SessionKind::kEvent ? SessionKind::kStandard : original.kind;
+        copy = NewRecord(random_.Id(), caller.id, title, kind, ends_at, now);
         DrawCodeAndLink(*db, copy);
         SessionRepository::Insert(*db, copy);
         CopySlides(*db, random_, original, copy, now);

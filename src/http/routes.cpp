@@ -15,6 +15,9 @@ std::vector<RateBucket> RateBuckets() {
         // Joins per client address. Wrong codes have their own, stricter throttle in the
         // JoinService; this only caps the raw rate (a whole room may share one address).
         {"join", {.burst = 600, .window = 60s}},
+        // Registrations per client address: a few people sharing an office's address sign up
+        // in a minute; a script filling the list with fake names is cut short.
+        {"register", {.burst = 30, .window = 60s}},
     };
 }
 
@@ -89,6 +92,21 @@ std::vector<Route> ApiRoutes() {
                                                                            kUser},
         {Method::kPost,   "/api/events/{id}/sessions/{session_id}/cancel", h::CancelEventSession,
                                                                            kUserSmall},
+        {Method::kPost,   "/api/events/{id}/sessions/{session_id}/room",   h::EnterEventRoom,
+                                                                           kUserSmall},
+        {Method::kPost,   "/api/events/{id}/sessions/{session_id}/registrants", h::AddRegistrant,
+                                                                           kUserSmall},
+        {Method::kDelete, "/api/events/{id}/registrants/{registration_id}", h::RemoveRegistrant,
+                                                                           kUser},
+        {Method::kGet,    "/api/events/{id}/participants",  h::ListParticipants, kUser},
+        {Method::kPost,   "/api/events/{id}/invitations",   h::InviteToEvent,    kUserSmall},
+
+        {Method::kGet,    "/api/public/events/{slug}",      h::GetPublicEvent,   kPublic},
+        {Method::kPost,   "/api/public/events/{slug}/registrations", h::RegisterPublic,
+                          {.auth = Auth::kNone, .rate_bucket = "register", .max_body = 16 * 1024}},
+        {Method::kGet,    "/api/public/registrations/{token}",       h::GetPersonalLink, kPublic},
+        {Method::kPost,   "/api/public/registrations/{token}/enter", h::EnterByPersonalLink,
+                          {.auth = Auth::kNone, .rate_bucket = "join", .max_body = 4 * 1024}},
 
         {Method::kGet,    "/api/admin/outbox",              h::ListOutbox,       kAdmin},
         {Method::kPost,   "/api/admin/outbox/{id}/retry",   h::RetryOutboxMessage, kAdmin},
@@ -99,6 +117,10 @@ std::vector<Route> ApiRoutes() {
                           {.auth = Auth::kNone, .rate_bucket = "join"}},
         {Method::kGet,    "/sessions/{id}",                 h::SessionPage,      kPublic},
         {Method::kGet,    "/sessions/{id}/present",         h::PresentPage,      kPublic},
+        {Method::kGet,    "/events/{id}",                   h::EventPage,        kPublic},
+        {Method::kGet,    "/e/{slug}",                      h::RegistrationPage, kPublic},
+        {Method::kGet,    "/r/{token}",                     h::PersonalLinkPage,
+                          {.auth = Auth::kNone, .rate_bucket = "join"}},
     };
 }
 

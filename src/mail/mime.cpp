@@ -42,6 +42,19 @@ bool IsPlainAscii(std::string_view text) {
     return true;
 }
 
+/// The METHOD line's value of an iCalendar object (REQUEST when it has none).
+std::string CalendarMethod(std::string_view calendar) {
+    constexpr std::string_view kMethod = "\r\nMETHOD:";
+    const auto at = calendar.find(kMethod);
+    if (at == std::string_view::npos) return "REQUEST";
+    const auto start = at + kMethod.size();
+    const auto end = calendar.find('\r', start);
+    const auto method = calendar.substr(start, end - start);
+    const bool token = !method.empty() && method.find_first_not_of(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ-") == std::string_view::npos;
+    return token ? std::string(method) : "REQUEST";
+}
+
 }  // namespace
 
 std::string RenderMime(const model::OutboxMessage& message, std::string_view from,
@@ -65,6 +78,8 @@ std::string RenderMime(const model::OutboxMessage& message, std::string_view fro
         }
     }
     const std::string boundary = "convene-" + message.id;
+    const std::string mixed = "convene-mixed-" + message.id;
+    const bool has_calendar = !message.calendar.empty();
     std::string mime;
     mime += "From: Convene <" + std::string(HeaderValue(from)) + ">\r\n";
     mime += "To: <" + std::string(HeaderValue(message.recipient)) + ">\r\n";
@@ -72,6 +87,11 @@ std::string RenderMime(const model::OutboxMessage& message, std::string_view fro
     mime += "Date: " + date::format("%a, %d %b %Y %H:%M:%S +0000", date) + "\r\n";
     mime += "Message-ID: " + std::string(HeaderValue(message.message_id)) + "\r\n";
     mime += "MIME-Version: 1.0\r\n";
+    if (has_calendar) {
+        // The text and HTML alternatives, then the invitation as an .ics file (RFC 6047).
+        mime += "Content-Type: multipart/mixed; boundary=\"" + mixed + "\"\r\n\r\n";
+        mime += "--" + mixed + "\r\n";
+    }
     mime += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n";
     mime += "--" + boundary + "\r\n";
     mime += "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
@@ -80,6 +100,16 @@ std::string RenderMime(const model::OutboxMessage& message, std::string_view fro
     mime += "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
     mime += WrappedBase64(message.html_body);
     mime += "--" + boundary + "--\r\n";
+    if (has_calendar) {
+        const auto method = CalendarMethod(message.calendar);
+        mime += "--" + mixed + "\r\n";
+        mime += "Content-Type: text/calendar; charset=utf-8; method=" + method +
+                "; name=\"invite.ics\"\r\n";
+        mime += "Content-Disposition: attachment; filename=\"invite.ics\"\r\n";
+        mime += "Content-Transfer-Encoding: base64\r\n\r\n";
+        mime += WrappedBase64(message.calendar);
+        mime += "--" + mixed + "--\r\n";
+    }
     return mime;
 }
 

@@ -10,6 +10,10 @@ namespace {
     "AND s.status = 'scheduled' AND s.starts_at > ?) FROM events e "
 #define CONVENE_SESSION_COLUMNS                                                              \
     "id, event_id, name, start_local, timezone, starts_at, duration_minutes, status, created_at"
+// The stored columns, then the room, the SEQUENCE and the number of registrants.
+#define CONVENE_SESSION_SELECT                                                               \
+    "SELECT " CONVENE_SESSION_COLUMNS ", room_id, sequence, (SELECT COUNT(*) FROM "          \
+    "registrations r WHERE r.event_session_id = event_sessions.id) FROM event_sessions "
 
 constexpr std::string_view kInsertEvent =
     "INSERT INTO events (id, owner_id, title, description, slug, created_at) "
@@ -26,20 +30,27 @@ constexpr std::string_view kListAll =
 constexpr std::string_view kInsertSession =
     "INSERT INTO event_sessions (" CONVENE_SESSION_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kListSessions =
-    "SELECT " CONVENE_SESSION_COLUMNS " FROM event_sessions WHERE event_id = ? "
-    "ORDER BY starts_at, rowid";
+    CONVENE_SESSION_SELECT "WHERE event_id = ? ORDER BY starts_at, rowid";
+constexpr std::string_view kListUpcoming =
+    CONVENE_SESSION_SELECT "WHERE event_id = ? AND status = 'scheduled' "
+    "AND starts_at + duration_minutes * 60 > ? ORDER BY starts_at, rowid";
+constexpr std::string_view kListScheduledAfter =
+    CONVENE_SESSION_SELECT "WHERE status = 'scheduled' AND starts_at > ? ORDER BY starts_at";
+constexpr std::string_view kFindSessionById = CONVENE_SESSION_SELECT "WHERE id = ?";
+constexpr std::string_view kFindSessionByRoom = CONVENE_SESSION_SELECT "WHERE room_id = ?";
+constexpr std::string_view kFindBySlug = CONVENE_EVENT_SUMMARY "WHERE e.slug = ?";
 constexpr std::string_view kFindSession =
-    "SELECT " CONVENE_SESSION_COLUMNS " FROM event_sessions WHERE event_id = ? AND id = ?";
+    CONVENE_SESSION_SELECT "WHERE event_id = ? AND id = ?";
 constexpr std::string_view kUpdateSession =
     "UPDATE event_sessions SET name = ?, start_local = ?, timezone = ?, starts_at = ?, "
-    "duration_minutes = ?, status = ? WHERE id = ?";
+    "duration_minutes = ?, status = ?, room_id = ?, sequence = ? WHERE id = ?";
 constexpr std::string_view kDeleteSession = "DELETE FROM event_sessions WHERE id = ?";
 constexpr std::string_view kLatestSession =
-    "SELECT " CONVENE_SESSION_COLUMNS " FROM event_sessions WHERE event_id = ? "
-    "ORDER BY starts_at DESC, rowid DESC LIMIT 1";
+    CONVENE_SESSION_SELECT "WHERE event_id = ? ORDER BY starts_at DESC, rowid DESC LIMIT 1";
 
 #undef CONVENE_EVENT_SUMMARY
 #undef CONVENE_SESSION_COLUMNS
+#undef CONVENE_SESSION_SELECT
 
 model::EventSummary ReadSummary(const Statement& row) {
     return model::EventSummary{
@@ -71,6 +82,9 @@ model::EventSession ReadSession(const Statement& row) {
         .status = row.Text(7) == "cancelled" ? model::EventSessionStatus::kCancelled
                                              : model::EventSessionStatus::kScheduled,
         .created_at = row.Time(8),
+        .room_id = row.OptionalText(9),
+        .sequence = static_cast<int>(row.Int(10)),
+        .registrant_count = row.Int(11),
     };
 }
 
@@ -127,12 +141,39 @@ std::optional<model::EventSession> EventRepository::FindSession(Connection& db,
 void EventRepository::UpdateSession(Connection& db, const model::EventSession& s) {
     db.Prepare(kUpdateSession)
         .BindAll(s.name, util::FormatLocalMinutes(s.start), s.timezone, s.starts_at,
-                 s.duration_minutes, StatusText(s.status), s.id)
+                 s.duration_minutes, StatusText(s.status), s.room_id, s.sequence, s.id)
         .Run();
 }
 
 void EventRepository::DeleteSession(Connection& db, std::string_view session_id) {
     db.Prepare(kDeleteSession).BindAll(session_id).Run();
+}
+
+std::vector<model::EventSession> EventRepository::ListUpcoming(Connection& db,
+                                                               std::string_view event_id,
+                                                               util::Instant now) {
+    return db.Prepare(kListUpcoming).BindAll(event_id, now).ReadAll(ReadSession);
+}
+
+std::vector<model::EventSession> EventRepository::ListScheduledAfter(Connection& db,
+                                                                    util::Instant now) {
+    return db.Prepare(kListScheduledAfter).BindAll(now).ReadAll(ReadSession);
+}
+
+std::optional<model::EventSession> EventRepository::FindSessionById(Connection& db,
+                                                                    std::string_view session_id) {
+    return db.Prepare(kFindSessionById).BindAll(session_id).ReadOne(ReadSession);
+}
+
+std::optional<model::EventSession> EventRepository::FindSessionByRoom(Connection& db,
+                                                                      std::string_view room_id) {
+    return db.Prepare(kFindSessionByRoom).BindAll(room_id).ReadOne(ReadSession);
+}
+
+std::optional<model::EventSummary> EventRepository::FindBySlug(Connection& db,
+                                                               std::string_view slug,
+                                                               util::Instant now) {
+    return db.Prepare(kFindBySlug).BindAll(now, slug).ReadOne(ReadSummary);
 }
 
 std::optional<model::EventSession> EventRepository::LatestSession(Connection& db,

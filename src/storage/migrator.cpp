@@ -61,11 +61,29 @@ int Migrate(Connection& connection, const std::vector<Migration>& migrations) {
     }
     for (const auto& migration : migrations) {
         if (migration.version <= current) continue;
-        Transaction tx(connection);
-        connection.Execute(migration.sql);
-        // user_version lives in the database header, so it commits or rolls back with the rest.
-        connection.Execute("PRAGMA user_version = " + std::to_string(migration.version));
-        tx.Commit();
+        // Foreign keys are off while a migration runs, so one may rebuild a table that others
+        // refer to (SQLite's way of changing a CHECK: new table, copy, drop, rename) without
+        // the drop cascading into them; every reference must still hold before it commits.
+        // The pragma is a no-op inside a transaction, hence here, with ON restored after.
+        connection.Execute("PRAGMA foreign_keys = OFF");
+        try {
+            Transaction tx(connection);
+            connection.Execute(migration.sql);
+            const auto broken = connection.Prepare("PRAGMA foreign_key_check")
+                                    .ReadOne([](const Statement& row) { return row.Text(0); });
+            if (broken) {
+                throw std::runtime_error("migration " + std::to_string(migration.version) +
+                                         " leaves rows of " + *broken +
+                                         " pointing at nothing");
+            }
+            // user_version lives in the database header: it commits or rolls back with the rest.
+            connection.Execute("PRAGMA user_version = " + std::to_string(migration.version));
+            tx.Commit();
+        } catch (...) {
+            connection.Execute("PRAGMA foreign_keys = ON");
+            throw;
+        }
+        connection.Execute("PRAGMA foreign_keys = ON");
         current = migration.version;
         spdlog::info("applied migration {:04}_{}", migration.version, migration.name);
     }

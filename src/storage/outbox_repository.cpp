@@ -5,12 +5,13 @@ namespace {
 
 #define CONVENE_OUTBOX_COLUMNS                                                              \
     "id, message_id, recipient, subject, text_body, html_body, kind, session_id, status, " \
-    "attempts, due_at, created_at, sent_at, last_error, retried_at"
+    "attempts, due_at, created_at, sent_at, last_error, retried_at, calendar, "            \
+    "event_session_id, registration_id"
 
 constexpr std::string_view kInsertOutbox =
     "INSERT INTO outbox (id, message_id, recipient, subject, text_body, html_body, kind, "
-    "session_id, status, attempts, due_at, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)";
+    "session_id, status, attempts, due_at, created_at, calendar, event_session_id, "
+    "registration_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, NULLIF(?, ''), ?, ?)";
 constexpr std::string_view kSelectOutbox =
     "SELECT " CONVENE_OUTBOX_COLUMNS " FROM outbox ORDER BY created_at DESC, rowid DESC LIMIT ?";
 constexpr std::string_view kSelectOutboxByStatus =
@@ -30,6 +31,10 @@ constexpr std::string_view kMarkRetry =
     "UPDATE outbox SET attempts = ?, due_at = ?, last_error = ? WHERE id = ?";
 constexpr std::string_view kMarkFailed =
     "UPDATE outbox SET status = 'failed', attempts = ?, last_error = ? WHERE id = ?";
+constexpr std::string_view kDropQueuedForEventSession =
+    "DELETE FROM outbox WHERE status = 'queued' AND event_session_id = ?";
+constexpr std::string_view kDropQueuedForRegistration =
+    "DELETE FROM outbox WHERE status = 'queued' AND registration_id = ?";
 constexpr std::string_view kRequeue =
     "UPDATE outbox SET status = 'queued', due_at = ?, retried_at = ? WHERE id = ?";
 
@@ -55,6 +60,9 @@ model::OutboxMessage ReadOutbox(const Statement& row) {
         .sent_at = row.OptionalTime(12),
         .last_error = row.OptionalText(13),
         .retried_at = row.OptionalTime(14),
+        .calendar = row.OptionalText(15).value_or(""),
+        .event_session_id = row.OptionalText(16),
+        .registration_id = row.OptionalText(17),
     };
 }
 
@@ -63,8 +71,17 @@ model::OutboxMessage ReadOutbox(const Statement& row) {
 void OutboxRepository::Enqueue(Connection& db, const model::OutboxMessage& m) {
     db.Prepare(kInsertOutbox)
         .BindAll(m.id, m.message_id, m.recipient, m.subject, m.text_body, m.html_body, m.kind,
-                 m.session_id, m.due_at, m.created_at)
+                 m.session_id, m.due_at, m.created_at, m.calendar, m.event_session_id,
+                 m.registration_id)
         .Run();
+}
+
+int OutboxRepository::DropQueuedForEventSession(Connection& db, std::string_view event_session_id) {
+    return db.Prepare(kDropQueuedForEventSession).BindAll(event_session_id).Run();
+}
+
+int OutboxRepository::DropQueuedForRegistration(Connection& db, std::string_view registration_id) {
+    return db.Prepare(kDropQueuedForRegistration).BindAll(registration_id).Run();
 }
 
 std::vector<model::OutboxMessage> OutboxRepository::List(

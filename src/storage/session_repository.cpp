@@ -66,7 +66,9 @@ model::Session ReadSession(const Statement& row) {
         .id = row.Text(0),
         .owner_id = row.Text(1),
         .title = row.Text(2),
-        .kind = row.Text(3) == "main" ? model::SessionKind::kMain : model::SessionKind::kStandard,
+        .kind = row.Text(3) == "main"    ? model::SessionKind::kMain
+                : row.Text(3) == "event" ? model::SessionKind::kEvent
+                                         : model::SessionKind::kStandard,
         .status = row.Text(4) == "open" ? model::SessionStatus::kOpen
                                         : model::SessionStatus::kClosed,
         .code = row.Text(5),

@@ -55,6 +55,24 @@ std::optional<Instant> ToInstant(LocalMinutes local, std::string_view zone) {
     return std::chrono::time_point_cast<std::chrono::seconds>(utc);
 }
 
+std::string FormatForPeople(Instant at, std::string_view zone) {
+    const auto* tz = FindZone(zone);
+    if (tz == nullptr) tz = date::locate_zone("UTC");
+    const auto info = tz->get_info(at);
+    const auto local = date::local_seconds{(at + info.offset).time_since_epoch()};
+    const auto day = date::year_month_day{date::floor<date::days>(local)};
+    const auto offset = std::chrono::duration_cast<std::chrono::minutes>(info.offset).count();
+    const auto magnitude = offset < 0 ? -offset : offset;
+    std::string utc = "UTC";
+    if (offset != 0) {
+        utc += offset < 0 ? "-" : "+";
+        utc += date::format("%H:%M", std::chrono::minutes{magnitude});
+    }
+    const auto where = tz->name() == "UTC" ? utc : tz->name() + ", " + utc;
+    return date::format("%A ", local) + std::to_string(static_cast<unsigned>(day.day())) +
+           date::format(" %B %Y, %H:%M", local) + " (" + where + ")";
+}
+
 std::string TzDatabaseVersion() {
     try {
         return date::get_tzdb().version;

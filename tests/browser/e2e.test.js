@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
 import {
-  closePeople, decodeQr, eventually, launchBrowser, newPerson, screenshot, startConvene,
+  accessibilityProblems, closePeople, decodeQr, eventually, launchBrowser, newPerson, screenshot, startConvene,
   startSmtpSink, takePageErrors,
 } from './harness.js';
 
@@ -360,54 +360,7 @@ test('every page labels its fields, names its buttons, describes its images, rea
                         '/profile']) {
       await ann.goto(`${server.url}${path}`);
       await ann.waitForLoadState('networkidle');
-      const problems = await ann.evaluate(() => {
-        const found = [];
-        const visible = (e) => e.offsetParent !== null || e.getClientRects().length > 0;
-        for (const field of document.querySelectorAll('input, textarea, select')) {
-          if (field.type === 'hidden' || field.hidden || !visible(field)) continue;
-          const labelled = field.labels?.length || field.getAttribute('aria-label');
-          if (!labelled) found.push(`unlabelled ${field.outerHTML}`);
-        }
-        for (const button of document.querySelectorAll('button, a[href], summary')) {
-          if (!visible(button)) continue;
-          if (!(button.textContent.trim() || button.getAttribute('aria-label'))) {
-            found.push(`unnamed ${button.outerHTML}`);
-          }
-        }
-        for (const image of document.querySelectorAll('img')) {
-          if (visible(image) && !image.alt) found.push(`no alt ${image.outerHTML}`);
-        }
-        // Readable contrast (WCAG AA: 4.5:1, 3:1 for large text) for every visible text.
-        const rgb = (color) => color.match(/[\d.]+/g).map(Number);
-        const luminance = ([r, g, b]) => {
-          const channel = (c) => {
-            const v = c / 255;
-            return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-          };
-          return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
-        };
-        const background = (element) => {
-          for (let e = element; e; e = e.parentElement) {
-            const color = rgb(getComputedStyle(e).backgroundColor);
-            if (color.length < 4 || color[3] > 0) return color.slice(0, 3);
-          }
-          return [255, 255, 255];
-        };
-        for (const element of document.querySelectorAll('body *')) {
-          const own = [...element.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
-          if (!own || !visible(element)) continue;
-          const style = getComputedStyle(element);
-          const [a, b] = [luminance(rgb(style.color).slice(0, 3)), luminance(background(element))];
-          const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-          const size = parseFloat(style.fontSize);
-          const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
-          if (ratio < (large ? 3 : 4.5)) {
-            found.push(`contrast ${ratio.toFixed(2)} for "${element.textContent.trim().slice(0, 30)}"`);
-          }
-        }
-        return found;
-      });
-      assert.deepEqual(problems, [], path);
+      assert.deepEqual(await accessibilityProblems(ann), [], path);
     }
     await ann.goto(`${server.url}/profile`);
     await ann.fill('#name', 'Ann O.');

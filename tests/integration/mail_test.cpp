@@ -417,5 +417,90 @@ TEST(Mail, MailTestWithoutSmtpWritesAnEmlFile) {
     EXPECT_NE(written.Output().find("written to"), std::string::npos) << written.Output();
 }
 
+TEST(Mail, ARegistrantGetsTheirTimesAndCalendarInTheirZoneThroughEveryChange) {
+    SmtpSink sink;
+    TestServer server(MailConfig(sink.Port()));
+    Admin admin(server);
+    auto& organizer = admin.Client();
+    const auto event = organizer.PostJson("/api/events", {{"title", "Spring Workshop"}}).Json();
+    const std::string events = "/api/events/" + event["id"].get<std::string>();
+    // Tuesday 2 March 2027, 18:00 in Paris (17:00Z), far enough ahead for both reminders.
+    const auto added = organizer.PostJson(events + "/sessions", {{"start", "2027-03-02T18:00"},
+                                                                 {"timezone", "Europe/Paris"}});
+    ASSERT_EQ(added.status, 201) << added.body;
+    const std::string session = added.Json()["sessions"][0]["id"];
+
+    HttpClient visitor(server.Port());
+    const auto registered = visitor.PostJson(
+        "/api/public/events/spring-workshop/registrations",
+        {{"session_id", session}, {"name", "Vi Sitor"}, {"email", "vi@example.org"},
+         {"timezone", "America/New_York"}});
+    ASSERT_EQ(registered.status, 201) << registered.body;
+    const std::string link = registered.Json()["link"];
+
+    auto messages = sink.WaitForMessages(1, kDelivery);
+    ASSERT_EQ(messages.size(), 1u);
+    const auto& confirmation = messages[0];
+    EXPECT_EQ(confirmation["rcpt_tos"], json::array({"vi@example.org"}));
+    EXPECT_EQ(confirmation["subject"], "You are registered: Spring Workshop");
+    EXPECT_EQ(confirmation["content_type"], "multipart/mixed");
+    EXPECT_TRUE(confirmation["defects"].empty()) << confirmation;
+    EXPECT_NE(confirmation["text"].get<std::string>().find(
+                  "Tuesday 2 March 2027, 12:00 (America/New_York, UTC-05:00)"),
+              std::string::npos)
+        << confirmation["text"];
+    EXPECT_NE(confirmation["text"].get<std::string>().find(link), std::string::npos);
+    EXPECT_NE(confirmation["html"].get<std::string>().find("href=\"" + link + "\""),
+              std::string::npos);
+    const auto& invite = confirmation["calendar"];
+    ASSERT_TRUE(invite.is_object()) << confirmation;
+    EXPECT_EQ(invite["method"], "REQUEST");
+    EXPECT_EQ(invite["content_method"], "REQUEST");
+    EXPECT_EQ(invite["filename"], "invite.ics");
+    EXPECT_EQ(invite["events"], 1);
+    EXPECT_EQ(invite["sequence"], 0);
+    EXPECT_EQ(invite["start"], "2027-03-02T17:00:00+00:00");
+    EXPECT_EQ(invite["end"], "2027-03-02T18:00:00+00:00");
+    EXPECT_EQ(invite["summary"], "Spring Workshop");
+    EXPECT_EQ(invite["status"], "CONFIRMED");
+    EXPECT_EQ(invite["url"], link);
+    EXPECT_EQ(invite["attendee"], "mailto:vi@example.org");
+    const std::string uid = invite["uid"];
+
+    // Moved an hour later: an update of the same calendar entry, one SEQUENCE up.
+    const auto moved = organizer.Request(
+        "PATCH", events + "/sessions/" + session, json{{"start", "2027-03-02T19:00"}}.dump(),
+        {{"Content-Type", "application/json"}});
+    ASSERT_EQ(moved.status, 200) << moved.body;
+    messages = sink.WaitForMessages(2, kDelivery);
+    ASSERT_EQ(messages.size(), 2u);
+    EXPECT_EQ(messages[1]["subject"], "New time: Spring Workshop");
+    EXPECT_NE(messages[1]["text"].get<std::string>().find("Tuesday 2 March 2027, 13:00 (America"),
+              std::string::npos);
+    EXPECT_EQ(messages[1]["calendar"]["uid"], uid);
+    EXPECT_EQ(messages[1]["calendar"]["sequence"], 1);
+    EXPECT_EQ(messages[1]["calendar"]["start"], "2027-03-02T18:00:00+00:00");
+
+    // Cancelled: the same entry is taken out of their calendar, and nothing else is due.
+    const auto cancelled =
+        organizer.PostJson(events + "/sessions/" + session + "/cancel?confirm=true", json::object());
+    ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+    messages = sink.WaitForMessages(3, kDelivery);
+    ASSERT_EQ(messages.size(), 3u);
+    EXPECT_EQ(messages[2]["subject"], "Cancelled: Spring Workshop");
+    EXPECT_EQ(messages[2]["calendar"]["method"], "CANCEL");
+    EXPECT_EQ(messages[2]["calendar"]["content_method"], "CANCEL");
+    EXPECT_EQ(messages[2]["calendar"]["status"], "CANCELLED");
+    EXPECT_EQ(messages[2]["calendar"]["uid"], uid);
+    EXPECT_EQ(messages[2]["calendar"]["sequence"], 2);
+    const auto outbox =
+        admin.WaitForOutbox([](const json& o) { return o["counts"]["sent"] == 3; }, kDelivery);
+    EXPECT_EQ(outbox["counts"], json({{"queued", 0}, {"sent", 3}, {"failed", 0}}));
+    // The personal link now shows the cancelled page.
+    const auto page = visitor.Get(link.substr(link.find("/r/")));
+    EXPECT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("cancelled.js"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace convene

@@ -25,6 +25,7 @@ protected:
                    .invitations = invitations,
                    .outbox = outbox,
                    .events = event_service,
+                   .registrations = registrations,
                    .ready = [this] { return database.Ping(); }},
           router(WithExtra(std::move(extra)), http::RateBuckets(), services, clock, random,
                  {.base_url = std::move(base_url)}, static_files) {}

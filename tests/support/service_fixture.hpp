@@ -8,6 +8,7 @@
 #include "convene/domain/invitation_service.hpp"
 #include "convene/domain/join_service.hpp"
 #include "convene/domain/outbox_service.hpp"
+#include "convene/domain/registration_service.hpp"
 #include "convene/domain/session_service.hpp"
 #include "convene/domain/slide_service.hpp"
 #include "convene/storage/migrator.hpp"
@@ -30,9 +31,11 @@ protected:
           facilitators(database, clock, random, events),
           invitations(database, clock, random, {.max_per_request = 200, .max_per_hour = 300}),
           outbox(database, clock),
-          event_service(database, clock, random) {
+          event_service(database, clock, random, sessions),
+          registrations(database, clock, random, event_service, joins) {
         facilitators.SetBaseUrl("http://convene.test");
         invitations.SetBaseUrl("http://convene.test");
+        event_service.SetBaseUrl("http://convene.test");
         auto db = database.Acquire();
         storage::Migrate(*db, storage::EmbeddedMigrations());
     }
@@ -63,6 +66,7 @@ protected:
     domain::InvitationService invitations;
     domain::OutboxService outbox;
     domain::EventService event_service;
+    domain::RegistrationService registrations;
 };
 
 }  // namespace convene::testing

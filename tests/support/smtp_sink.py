@@ -24,6 +24,7 @@ import os
 import ssl
 import sys
 
+import icalendar
 from aiosmtpd.smtp import SMTP, AuthResult
 
 
@@ -67,12 +68,38 @@ class Sink:
             "text": parts.get("text/plain", ""),
             "html": parts.get("text/html", ""),
             "defects": [str(d) for d in message.defects],
+            "calendar": calendar(parts.get("text/calendar"), message),
         }
         name = os.path.join(self.folder, "%04d.json" % self.count)
         with open(name + ".tmp", "w", encoding="utf-8") as f:
             json.dump(record, f)
         os.rename(name + ".tmp", name)
         return "250 2.0.0 OK queued as %04d" % self.count
+
+
+def calendar(text, message):
+    """The .ics part as a calendar program reads it (Debian's python3-icalendar), or None."""
+    if text is None:
+        return None
+    part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    parsed = icalendar.Calendar.from_ical(text)
+    events = parsed.walk("VEVENT")
+    event = events[0]
+    return {
+        "content_method": part.get_param("method"),
+        "filename": part.get_filename(),
+        "method": str(parsed["METHOD"]),
+        "events": len(events),
+        "uid": str(event["UID"]),
+        "sequence": int(event["SEQUENCE"]),
+        "start": event.decoded("DTSTART").isoformat(),
+        "end": event.decoded("DTEND").isoformat(),
+        "summary": str(event["SUMMARY"]),
+        "description": str(event["DESCRIPTION"]),
+        "url": str(event["URL"]),
+        "status": str(event["STATUS"]),
+        "attendee": str(event["ATTENDEE"]),
+    }
 
 
 async def main():

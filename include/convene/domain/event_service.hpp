@@ -1,11 +1,13 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "convene/domain/error.hpp"
+#include "convene/domain/session_service.hpp"
 #include "convene/model/event.hpp"
 #include "convene/model/user.hpp"
 #include "convene/storage/database.hpp"
@@ -45,7 +47,16 @@ public:
     static constexpr int kMaxSessionsPerRequest = 52;
     static constexpr int kDefaultDurationMinutes = 60;
 
-    EventService(storage::Database& database, const util::Clock& clock, util::Random& random);
+    /// A room opens this long before its session starts, for those with a personal link.
+    static constexpr std::chrono::minutes kRoomOpensBefore{15};
+    /// A room closes by itself this long after its session's planned end.
+    static constexpr std::chrono::minutes kRoomClosesAfter{30};
+
+    EventService(storage::Database& database, const util::Clock& clock, util::Random& random,
+                 SessionService& sessions);
+    void SetBaseUrl(std::string base_url) { base_url_ = std::move(base_url); }
+    void SetMailQueued(std::function<void()> mail_queued) { mail_queued_ = std::move(mail_queued); }
+    const std::string& BaseUrl() const { return base_url_; }
 
     /// 422 invalid_title / invalid_description. The slug comes from the title, made unique.
     Result<model::EventSummary> Create(const model::User& caller, std::string_view title,
@@ -66,30 +77,67 @@ public:
     Result<std::vector<model::EventSession>> ListSessions(const model::User& caller,
                                                           std::string_view event_id);
     /// Moves or renames one event session; `starts_at` follows from the new wall time and
-    /// zone. 404 event_session_not_found; 409 session_cancelled; 422 as for AddSessions.
+    /// zone. A move tells every registrant (updated invitation, reminders moved) and moves the
+    /// room's end. 404 event_session_not_found; 409 session_cancelled; 422 as for AddSessions.
     Result<model::EventSession> UpdateSession(const model::User& caller,
                                               std::string_view event_id,
                                               std::string_view session_id,
                                               const EventSessionChange& change);
-    /// Deletes one event session; only with `confirmed`: 400 confirmation_required.
+    /// Deletes one event session; only with `confirmed`: 400 confirmation_required; and only
+    /// when nobody registered: 409 has_registrants (cancel it instead).
     Result<void> DeleteSession(const model::User& caller, std::string_view event_id,
                                std::string_view session_id, bool confirmed);
     /// Cancels one event session (idempotent); only with `confirmed`: 400
-    /// confirmation_required.
+    /// confirmation_required. No email still due for it leaves; each registrant gets a
+    /// cancellation; its room closes.
     Result<model::EventSession> CancelSession(const model::User& caller,
                                               std::string_view event_id,
                                               std::string_view session_id, bool confirmed);
 
+    /// Recomputes `starts_at` of every scheduled session still ahead from its wall time and
+    /// zone with the tz database in use: when a zone's rules changed (a tzdata update), the
+    /// session keeps its wall time and its registrants are told as for a move. At start-up.
+    /// Returns how many moved.
+    int RealignStarts();
+
+    /// The event session's room, made when first asked for (the organizer entering it).
+    /// 409 session_cancelled.
+    Result<model::Session> EnterRoom(const model::User& caller, std::string_view event_id,
+                                     std::string_view session_id);
+
+    /// Inside the caller's transaction: the session's room, made now if it has none (stored
+    /// on `session`). Call sessions().RoomChanged after the commit when `created`.
+    model::Session EnsureRoom(storage::Connection& db, const model::Event& event,
+                              model::EventSession& session, bool& created);
+    SessionService& sessions() { return sessions_; }
+
+    /// The event and its session, if the caller may manage the event; else the 404 to answer.
+    Result<model::EventSummary> FindManaged(storage::Connection& db, const model::User& caller,
+                                            std::string_view event_id);
+
 private:
-    /// The event session, if the caller may manage its event; else the 404 to answer.
-    Result<model::EventSession> FindManagedSession(storage::Connection& db,
-                                                   const model::User& caller,
-                                                   std::string_view event_id,
-                                                   std::string_view session_id);
+    struct ManagedSession {
+        model::Event event;
+        model::EventSession session;
+    };
+    /// The event session and its event, if the caller may manage the event; else the 404 to
+    /// answer; with `scheduled_only`, 409 session_cancelled for a cancelled one.
+    Result<ManagedSession> FindManagedSession(storage::Connection& db, const model::User& caller,
+                                              std::string_view event_id,
+                                              std::string_view session_id, bool scheduled_only);
+
+    /// A session's time changed: its SEQUENCE goes up, registrants get the update and new
+    /// reminders, its room's end follows. Inside the caller's transaction; the room's change
+    /// is for SessionService::RoomChanged after the commit.
+    std::optional<SessionEvent> Moved(storage::Connection& db, const model::Event& event,
+                                      model::EventSession& session, util::Instant now);
 
     storage::Database& database_;
     const util::Clock& clock_;
     util::Random& random_;
+    SessionService& sessions_;
+    std::string base_url_ = "http://127.0.0.1:8080";
+    std::function<void()> mail_queued_ = [] {};
 };
 
 /// The slug a title gives: lower-case ASCII letters and digits joined by dashes, at most 60

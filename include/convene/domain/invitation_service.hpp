@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "convene/domain/error.hpp"
+#include "convene/model/event.hpp"
 #include "convene/model/user.hpp"
 #include "convene/storage/database.hpp"
 #include "convene/util/clock.hpp"
@@ -49,7 +50,17 @@ public:
     Result<InvitationResult> Invite(const model::User& caller, std::string_view session_id,
                                     const std::vector<std::string>& addresses);
 
+    /// Invitations to an event's registration page (the next session shown first); the
+    /// caller has been checked to manage `event`. 422 and 429 as for Invite.
+    Result<InvitationResult> InviteToEvent(const model::User& caller, const model::Event& event,
+                                           const std::vector<std::string>& addresses);
+
 private:
+    /// Trimmed, deduplicated, valid or refused with the reason; counted against the caller's
+    /// hourly budget.
+    Result<InvitationResult> Sort(const model::User& caller,
+                                  const std::vector<std::string>& addresses);
+
     storage::Database& database_;
     const util::Clock& clock_;
     util::Random& random_;

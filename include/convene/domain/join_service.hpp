@@ -45,8 +45,8 @@ public:
     /// The participant behind `token`, when it belongs to `session_id` (for live sockets).
     std::optional<model::Participant> AuthenticateParticipant(std::string_view session_id,
                                                               const std::string& token);
-    /// True when `token` is the link of a session that is not in the trash.
-    bool IsLiveLink(const std::string& token);
+    /// The session whose link `token` is, when it is not in the trash.
+    std::optional<std::string> LiveLinkSession(const std::string& token);
 
 private:
     Result<model::Session> FindByCode(const std::string& code, const std::string& client);

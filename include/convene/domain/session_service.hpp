@@ -98,6 +98,19 @@ public:
     /// The session (not trashed) and its slides; nullopt when it is gone.
     std::optional<LiveSnapshot> Snapshot(std::string_view id);
 
+    /// The room of an event session, inside the caller's transaction: a new open session of
+    /// kind event owned by `owner_id`, with its join slide, closing by itself at `ends_at`.
+    /// Call RoomChanged after the commit.
+    model::Session CreateRoom(storage::Connection& db, const std::string& owner_id,
+                              const std::string& title, util::Instant ends_at);
+    /// Inside the caller's transaction: the room now ends at `ends_at` (it opens again when
+    /// its old end had closed it and the new one is ahead), or closes at once with `close`.
+    /// What changed, for RoomChanged; nullopt when nothing did.
+    std::optional<SessionEvent> UpdateRoom(storage::Connection& db, std::string_view room_id,
+                                           util::Instant ends_at, bool close);
+    /// After the commit of CreateRoom or UpdateRoom: re-arms auto-close and tells live clients.
+    void RoomChanged(std::string_view room_id, std::optional<SessionEvent> change);
+
     /// When a trashed session is purged.
     util::Instant PurgeAt(const model::Session& session) const {
         return *session.deleted_at + settings_.trash_retention;

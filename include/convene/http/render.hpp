@@ -1,6 +1,7 @@
 #pragma once
 
 #include "convene/http/json.hpp"
+#include "convene/model/event.hpp"
 #include "convene/model/session.hpp"
 #include "convene/model/user.hpp"
 
@@ -23,6 +24,14 @@ Json RenderSlide(const model::Slide& slide, bool active);
 /// What participants see of a slide: `{id, kind, title, body}`. A join slide's code and link
 /// are never in it.
 Json RenderPublicSlide(const model::Slide& slide);
+/// An event session as its organizers see it (contract: Events).
+Json RenderEventSession(const model::EventSession& session);
+/// What the public registration page may know of an event session (no room, no numbers).
+Json RenderPublicEventSession(const model::EventSession& session);
+/// A registrant with their event session, for the organizer.
+Json RenderRegistrant(const model::Registrant& registrant);
+/// `scheduled`, `cancelled`, `ended`.
+const char* EventSessionStatusName(model::EventSessionStatus status);
 /// `<base-url>/j/<token>`.
 std::string JoinUrl(std::string_view base_url, const model::Session& session);
 

@@ -15,6 +15,7 @@
 #include "convene/domain/invitation_service.hpp"
 #include "convene/domain/join_service.hpp"
 #include "convene/domain/outbox_service.hpp"
+#include "convene/domain/registration_service.hpp"
 #include "convene/domain/session_service.hpp"
 #include "convene/domain/slide_service.hpp"
 #include "convene/http/json.hpp"
@@ -64,6 +65,7 @@ struct Services {
     domain::InvitationService& invitations;
     domain::OutboxService& outbox;
     domain::EventService& events;
+    domain::RegistrationService& registrations;
     /// True when the server can serve (database reachable). Used by /healthz.
     std::function<bool()> ready;
 };

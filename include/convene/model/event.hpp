@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "convene/util/clock.hpp"
 #include "convene/util/zone.hpp"
@@ -41,6 +42,65 @@ struct EventSession {
     int duration_minutes = 60;
     EventSessionStatus status = EventSessionStatus::kScheduled;
     util::Instant created_at;
+    /// The room (a Session of kind event), once made.
+    std::optional<std::string> room_id;
+    /// iCalendar SEQUENCE of its invitations: up by one at each move and at the cancel.
+    int sequence = 0;
+    std::int64_t registrant_count = 0;
+
+    util::Instant EndsAt() const { return starts_at + std::chrono::minutes{duration_minutes}; }
+};
+
+enum class RegistrationSource { kSelf, kOrganizer };
+
+/// A person registered to one event session.
+struct Registration {
+    std::string id;
+    std::string event_session_id;
+    std::string name;
+    std::string email;
+    std::string timezone;  ///< theirs: their emails are written in it
+    RegistrationSource source = RegistrationSource::kSelf;
+    util::Instant created_at;
+    std::optional<util::Instant> attended_at;
+    std::optional<std::string> participant_id;
+};
+
+/// A registration with the event session it is for (the organizer's lists).
+struct Registrant {
+    Registration registration;
+    EventSession session;
+};
+
+/// A team member of an event (an account).
+struct TeamMember {
+    std::string user_id;
+    std::string email;
+    std::string name;
+};
+
+/// An external speaker of one event session.
+struct Speaker {
+    std::string id;
+    std::string event_session_id;
+    std::string name;
+    std::string email;
+    std::optional<std::string> user_id;  ///< the account they act as, once they came
+    util::Instant created_at;
+};
+
+/// Who runs one event session: its team (the event's, as adjusted) and its speakers.
+struct SessionTeam {
+    std::vector<TeamMember> members;
+    std::vector<Speaker> speakers;
+};
+
+/// What an event's Participants tab counts, for the whole event or one session.
+struct ParticipantStats {
+    std::int64_t visits = 0;  ///< unique visitors of the registration page (whole event)
+    std::int64_t registrations = 0;
+    std::int64_t attendance = 0;  ///< registrants who entered the room
+    std::vector<Registrant> registrants;
 };
 
 }  // namespace convene::model

@@ -29,6 +29,12 @@ struct OutboxMessage {
     std::optional<std::string> last_error;
     /// When an admin last asked to send it again (the relay's day of retries restarts).
     std::optional<util::Instant> retried_at;
+    /// An iCalendar object (RFC 5545, with its METHOD) sent along as an .ics part; empty for
+    /// none.
+    std::string calendar;
+    /// The event session and registration it is about, so a move or a cancel finds it.
+    std::optional<std::string> event_session_id;
+    std::optional<std::string> registration_id;
 };
 
 /// How many messages the outbox holds in each status.

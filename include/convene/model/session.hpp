@@ -7,7 +7,8 @@
 
 namespace convene::model {
 
-enum class SessionKind { kStandard, kMain };
+/// kEvent: the room of an event session, made and closed by the events it belongs to.
+enum class SessionKind { kStandard, kMain, kEvent };
 enum class SessionStatus { kOpen, kClosed };
 /// Why a session is closed.
 enum class CloseReason { kOwner, kExpiry };
@@ -42,7 +43,12 @@ struct AuditEntry {
 };
 
 inline const char* KindName(SessionKind kind) {
-    return kind == SessionKind::kMain ? "main" : "standard";
+    switch (kind) {
+        case SessionKind::kMain: return "main";
+        case SessionKind::kEvent: return "event";
+        case SessionKind::kStandard: break;
+    }
+    return "standard";
 }
 inline const char* StatusName(SessionStatus status) {
     return status == SessionStatus::kOpen ? "open" : "closed";

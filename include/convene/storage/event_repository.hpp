@@ -29,7 +29,19 @@ public:
     static std::optional<model::EventSession> FindSession(Connection& db,
                                                           std::string_view event_id,
                                                           std::string_view session_id);
-    /// Writes name, start, timezone, starts_at, duration and status.
+    /// Scheduled ones that have not ended by `now`, in start order.
+    static std::vector<model::EventSession> ListUpcoming(Connection& db, std::string_view event_id,
+                                                         util::Instant now);
+    /// Every scheduled session, of any event, that starts after `now`.
+    static std::vector<model::EventSession> ListScheduledAfter(Connection& db, util::Instant now);
+    static std::optional<model::EventSession> FindSessionById(Connection& db,
+                                                              std::string_view session_id);
+    /// The event session whose room is `room_id`.
+    static std::optional<model::EventSession> FindSessionByRoom(Connection& db,
+                                                                std::string_view room_id);
+    static std::optional<model::EventSummary> FindBySlug(Connection& db, std::string_view slug,
+                                                         util::Instant now);
+    /// Writes name, start, timezone, starts_at, duration, status, room and sequence.
     static void UpdateSession(Connection& db, const model::EventSession& session);
     static void DeleteSession(Connection& db, std::string_view session_id);
     /// The event session that starts last, if any.

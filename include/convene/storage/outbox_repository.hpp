@@ -29,6 +29,11 @@ public:
                           std::string_view error);
     static void MarkFailed(Connection& db, std::string_view id, int attempts,
                            std::string_view error);
+    /// Deletes the messages still waiting to go about one event session (a move re-queues
+    /// them, a cancel stops them); returns how many.
+    static int DropQueuedForEventSession(Connection& db, std::string_view event_session_id);
+    /// The same for one registration (a registrant removed).
+    static int DropQueuedForRegistration(Connection& db, std::string_view registration_id);
     /// Queues a failed or waiting message again, due at `now`; its day of retries starts anew.
     static void Requeue(Connection& db, std::string_view id, util::Instant now);
 };

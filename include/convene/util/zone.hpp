@@ -28,6 +28,10 @@ bool IsKnownZone(std::string_view zone);
 /// first instant. nullopt for an unknown zone.
 std::optional<Instant> ToInstant(LocalMinutes local, std::string_view zone);
 
+/// `at` on the wall clocks of `zone`, for people: "Tuesday 1 December 2026, 10:00
+/// (America/New_York, UTC-05:00)". An unknown zone reads as UTC.
+std::string FormatForPeople(Instant at, std::string_view zone);
+
 /// The version of the system's tz database (`2026a`), or "unknown".
 std::string TzDatabaseVersion();
 

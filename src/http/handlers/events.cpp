@@ -2,6 +2,7 @@
 
 #include "convene/domain/event_service.hpp"
 #include "convene/http/json.hpp"
+#include "convene/http/render.hpp"
 #include "convene/util/time.hpp"
 #include "handlers.hpp"
 
@@ -21,21 +22,6 @@ Json RenderEvent(const model::EventSummary& summary, const std::string& base_url
             {"next_session_at", summary.next_session_at
                                     ? Json(util::FormatRfc3339(*summary.next_session_at))
                                     : Json(nullptr)}};
-}
-
-Json RenderEventSession(const model::EventSession& s) {
-    const char* status = s.status == model::EventSessionStatus::kCancelled ? "cancelled"
-                         : s.status == model::EventSessionStatus::kEnded   ? "ended"
-                                                                           : "scheduled";
-    return {{"id", s.id},
-            {"event_id", s.event_id},
-            {"name", s.name},
-            {"start", util::FormatLocalMinutes(s.start)},
-            {"timezone", s.timezone},
-            {"starts_at", util::FormatRfc3339(s.starts_at)},
-            {"duration_minutes", s.duration_minutes},
-            {"status", status},
-            {"registrant_count", 0}};
 }
 
 Response EventResult(const Call& call, const domain::Result<model::EventSummary>& result,

@@ -61,7 +61,10 @@ Response RevokeInvitation(Call& call) {
 
 namespace convene::http::handlers {
 
-Response InviteBySession(Call& call) {
+Response InvitationResponse(
+    Call& call,
+    const std::function<domain::Result<domain::InvitationResult>(const std::vector<std::string>&)>&
+        invite) {
     auto body = ParseObject(call.request);
     if (!body) return Error(call, body.error());
     const auto it = body->find("emails");
@@ -83,7 +86,7 @@ Response InviteBySession(Call& call) {
                                            "(separated by commas, semicolons or new lines) or "
                                            "as an array."));
     }
-    auto result = call.services.invitations.Invite(call.User(), call.Param("id"), addresses);
+    auto result = invite(addresses);
     if (!result) return Error(call, result.error());
     Json invalid = Json::array();
     for (const auto& refused : unreadable) {
@@ -93,6 +96,12 @@ Response InviteBySession(Call& call) {
         invalid.push_back({{"address", refused.address}, {"reason", refused.reason}});
     }
     return JsonResponse(202, {{"sent", result->sent}, {"invalid", invalid}});
+}
+
+Response InviteBySession(Call& call) {
+    return InvitationResponse(call, [&](const std::vector<std::string>& addresses) {
+        return call.services.invitations.Invite(call.User(), call.Param("id"), addresses);
+    });
 }
 
 }  // namespace convene::http::handlers

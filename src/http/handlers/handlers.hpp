@@ -3,9 +3,12 @@
 // Handler functions, one file per resource. Each parses, calls one service method, renders.
 
 #include <charconv>
+#include <functional>
 #include <optional>
 #include <string_view>
 
+#include "convene/domain/invitation_service.hpp"
+#include "convene/domain/join_service.hpp"
 #include "convene/http/error_response.hpp"
 #include "convene/http/router.hpp"
 
@@ -61,12 +64,26 @@ Response PatchSlide(Call& call);
 Response DeleteSlide(Call& call);
 Response ActivateSlide(Call& call);
 
+// pages.cpp: web app pages under a path with captures (others are plain static files).
+/// A page of the web app with `status` (the page asks the API for what the visitor may see).
+Response Page(const Call& call, const char* file, int status = 200);
+Response SessionPage(Call& call);
+Response PresentPage(Call& call);
+Response EventPage(Call& call);
+Response RegistrationPage(Call& call);
+Response PersonalLinkPage(Call& call);
+
 // facilitators.cpp
 Response ListFacilitators(Call& call);
 Response AddFacilitator(Call& call);
 Response RemoveFacilitator(Call& call);
 Response RevokeInvitation(Call& call);
 Response InviteBySession(Call& call);
+/// Reads `{emails}` (text or array), calls `invite`, answers 202 `{sent, invalid}`.
+Response InvitationResponse(
+    Call& call,
+    const std::function<domain::Result<domain::InvitationResult>(const std::vector<std::string>&)>&
+        invite);
 
 // events.cpp
 Response CreateEvent(Call& call);
@@ -84,11 +101,20 @@ Response CancelEventSession(Call& call);
 Response ListOutbox(Call& call);
 Response RetryOutboxMessage(Call& call);
 
-// pages.cpp: web app pages under a path with captures (others are plain static files).
-Response SessionPage(Call& call);
-Response PresentPage(Call& call);
+// registrations.cpp
+Response GetPublicEvent(Call& call);
+Response RegisterPublic(Call& call);
+Response AddRegistrant(Call& call);
+Response RemoveRegistrant(Call& call);
+Response ListParticipants(Call& call);
+Response EnterEventRoom(Call& call);
+Response InviteToEvent(Call& call);
+Response GetPersonalLink(Call& call);
+Response EnterByPersonalLink(Call& call);
 
 // join.cpp
+/// `{session, participant_token, participant_id, returning}`.
+Response JoinedResponse(const domain::Joined& joined);
 Response Join(Call& call);
 Response JoinPage(Call& call);
 

@@ -4,6 +4,13 @@
 
 namespace convene::http::handlers {
 
+Response JoinedResponse(const domain::Joined& joined) {
+    return JsonResponse(200, {{"session", RenderPublicSession(joined.session)},
+                              {"participant_token", joined.participant_token},
+                              {"participant_id", joined.participant.id},
+                              {"returning", joined.returning}});
+}
+
 Response Join(Call& call) {
     auto body = ParseObject(call.request);
     if (!body) return Error(call, body.error());
@@ -17,18 +24,15 @@ Response Join(Call& call) {
     auto joined =
         call.services.joins.Join({*code, *link, *participant, call.request.client});
     if (!joined) return Error(call, joined.error());
-    return JsonResponse(200, {{"session", RenderPublicSession(joined->session)},
-                              {"participant_token", joined->participant_token},
-                              {"participant_id", joined->participant.id},
-                              {"returning", joined->returning}});
+    return JoinedResponse(*joined);
 }
 
 Response JoinPage(Call& call) {
-    const bool live = call.services.joins.IsLiveLink(call.Param("token"));
-    auto page = call.web.ServeFile(live ? "live.html" : "link-invalid.html", call.request);
-    if (!page) return Error(call, domain::NotFound("not_found", "There is nothing here."));
-    if (!live && page->status == 200) page->status = 404;
-    return *page;
+    const auto room = call.services.joins.LiveLinkSession(call.Param("token"));
+    if (room && call.services.registrations.IsCancelledRoom(*room)) {
+        return Page(call, "cancelled.html");
+    }
+    return Page(call, room ? "live.html" : "link-invalid.html", room ? 200 : 404);
 }
 
 }  // namespace convene::http::handlers

@@ -1,19 +1,32 @@
+#include "convene/domain/registration_service.hpp"
 #include "handlers.hpp"
 
 namespace convene::http::handlers {
-namespace {
 
-/// A page of the web app; the page itself asks the API for what the visitor may see.
-Response Page(const Call& call, const char* file) {
+Response Page(const Call& call, const char* file, int status) {
     auto page = call.web.ServeFile(file, call.request);
     if (!page) return Error(call, domain::NotFound("not_found", "There is nothing here."));
+    if (page->status == 200) page->status = status;
     return *page;
 }
-
-}  // namespace
 
 Response SessionPage(Call& call) { return Page(call, "session.html"); }
 
 Response PresentPage(Call& call) { return Page(call, "present.html"); }
+
+Response EventPage(Call& call) { return Page(call, "event.html"); }
+
+Response RegistrationPage(Call& call) {
+    const bool known = call.services.registrations.PublicView(call.Param("slug"), std::nullopt)
+                           .has_value();
+    return Page(call, known ? "register.html" : "link-invalid.html", known ? 200 : 404);
+}
+
+Response PersonalLinkPage(Call& call) {
+    auto link = call.services.registrations.Resolve(call.Param("token"));
+    if (!link) return Page(call, "link-invalid.html", 404);
+    if (link->state == domain::LinkState::kCancelled) return Page(call, "cancelled.html");
+    return Page(call, "registration.html");
+}
 
 }  // namespace convene::http::handlers

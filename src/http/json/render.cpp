@@ -90,4 +90,50 @@ Json RenderAuditEntry(const model::AuditEntry& entry) {
     };
 }
 
+const char* EventSessionStatusName(model::EventSessionStatus status) {
+    switch (status) {
+        case model::EventSessionStatus::kCancelled: return "cancelled";
+        case model::EventSessionStatus::kEnded: return "ended";
+        case model::EventSessionStatus::kScheduled: break;
+    }
+    return "scheduled";
+}
+
+Json RenderPublicEventSession(const model::EventSession& s) {
+    return {{"id", s.id},
+            {"name", s.name},
+            {"start", util::FormatLocalMinutes(s.start)},
+            {"timezone", s.timezone},
+            {"starts_at", util::FormatRfc3339(s.starts_at)},
+            {"duration_minutes", s.duration_minutes},
+            {"status", EventSessionStatusName(s.status)}};
+}
+
+Json RenderEventSession(const model::EventSession& s) {
+    auto json = RenderPublicEventSession(s);
+    json["event_id"] = s.event_id;
+    json["registrant_count"] = s.registrant_count;
+    json["room_id"] = s.room_id ? Json(*s.room_id) : Json(nullptr);
+    return json;
+}
+
+Json RenderRegistrant(const model::Registrant& registrant) {
+    const auto& r = registrant.registration;
+    const auto& s = registrant.session;
+    const char* status = s.status == model::EventSessionStatus::kCancelled ? "cancelled"
+                         : r.attended_at                                   ? "attended"
+                                                                           : "registered";
+    return {{"id", r.id},
+            {"session_id", s.id},
+            {"session_name", s.name},
+            {"starts_at", util::FormatRfc3339(s.starts_at)},
+            {"name", r.name},
+            {"email", r.email},
+            {"timezone", r.timezone},
+            {"source", r.source == model::RegistrationSource::kOrganizer ? "organizer" : "self"},
+            {"registered_at", util::FormatRfc3339(r.created_at)},
+            {"attended_at", OptionalTime(r.attended_at)},
+            {"status", status}};
+}
+
 }  // namespace convene::http

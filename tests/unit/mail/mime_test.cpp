@@ -81,5 +81,22 @@ TEST(Mime, NoFieldCanAddAHeader) {
     EXPECT_THROW(RenderMime(Message("Hi"), "c@x.org\r\nX: y", kDate), std::invalid_argument);
 }
 
+TEST(Mime, ACalendarGoesAlongAsAnIcsPartWithItsMethod) {
+    auto message = Message("Cancelled: Demo");
+    message.calendar = "BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\nEND:VCALENDAR\r\n";
+    const auto mime = RenderMime(message, "convene@convene.example", kDate);
+    EXPECT_NE(mime.find("Content-Type: multipart/mixed; boundary=\"convene-mixed-abc123\""),
+              std::string::npos);
+    EXPECT_NE(mime.find("Content-Type: text/calendar; charset=utf-8; method=CANCEL; "
+                        "name=\"invite.ics\""),
+              std::string::npos);
+    EXPECT_NE(mime.find("Content-Disposition: attachment; filename=\"invite.ics\""),
+              std::string::npos);
+    EXPECT_TRUE(mime.ends_with("--convene-mixed-abc123--\r\n"));
+    // Without a calendar the message stays two alternatives.
+    EXPECT_EQ(RenderMime(Message("Plain"), "c@convene.example", kDate).find("multipart/mixed"),
+              std::string::npos);
+}
+
 }  // namespace
 }  // namespace convene::mail

@@ -133,5 +133,55 @@ TEST(Migrator, EndDateMigrationGivesExistingStandardSessions60Days) {
     EXPECT_EQ(rows["shut"].second, "owner");
 }
 
+TEST(Migrator, RebuildingTheSessionsTableKeepsEveryRowThatPointsAtIt) {
+    Connection db(":memory:", 1000ms);
+    auto all = EmbeddedMigrations();
+    const std::vector<Migration> before_rooms(all.begin(), all.begin() + 6);
+    ASSERT_EQ(before_rooms.back().name, "events");
+    ASSERT_EQ(Migrate(db, before_rooms), 6);
+    db.Execute(
+        "INSERT INTO users (id, email, name, password_hash, role, created_at) "
+        "VALUES ('u1', 'a@b.org', 'A', 'h', 'admin', 0);"
+        "INSERT INTO sessions (id, owner_id, title, kind, status, code, link_token, created_at, "
+        "ends_at) VALUES ('s1', 'u1', 'Kept', 'standard', 'open', '000001', 'l1', 0, 99);"
+        "INSERT INTO slides (id, session_id, position, kind, created_at) "
+        "VALUES ('sl', 's1', 0, 'join', 0);"
+        "INSERT INTO participants (id, session_id, token_hash, joined_at, last_seen_at) "
+        "VALUES ('p1', 's1', 'h1', 0, 0);"
+        "INSERT INTO session_audit (session_id, action, at) VALUES ('s1', 'created', 0);");
+
+    ASSERT_EQ(Migrate(db, all), LatestSchemaVersion());
+    auto count = [&](const char* sql) {
+        return *db.Prepare(sql).ReadOne([](const Statement& row) { return row.Int(0); });
+    };
+    EXPECT_EQ(count("SELECT COUNT(*) FROM sessions WHERE id = 's1' AND ends_at = 99"), 1);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM slides"), 1);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM participants"), 1);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM session_audit"), 1);
+    // Foreign keys are enforced again, and still cascade from the rebuilt table.
+    EXPECT_EQ(count("PRAGMA foreign_keys"), 1);
+    db.Execute("DELETE FROM sessions WHERE id = 's1'");
+    EXPECT_EQ(count("SELECT COUNT(*) FROM participants"), 0);
+    // The new kind is accepted.
+    db.Execute("INSERT INTO sessions (id, owner_id, title, kind, status, code, link_token, "
+               "created_at) VALUES ('r1', 'u1', 'Room', 'event', 'open', '000002', 'l2', 0)");
+}
+
+TEST(Migrator, AMigrationThatBreaksAReferenceIsRolledBack) {
+    const util::EmbeddedFile files[] = {
+        {"0001_pair.sql",
+         "CREATE TABLE parent (id TEXT PRIMARY KEY);"
+         "CREATE TABLE child (parent_id TEXT REFERENCES parent (id));"
+         "INSERT INTO parent VALUES ('a'); INSERT INTO child VALUES ('a');"},
+        {"0002_orphan.sql", "DELETE FROM parent;"},
+    };
+    Connection db(":memory:", 1000ms);
+    EXPECT_THROW(Migrate(db, ParseMigrations(files)), std::runtime_error);
+    EXPECT_EQ(db.UserVersion(), 1);
+    EXPECT_EQ(*db.Prepare("SELECT COUNT(*) FROM parent").ReadOne([](const Statement& row) {
+        return row.Int(0);
+    }), 1);
+}
+
 }  // namespace
 }  // namespace convene::storage

@@ -56,5 +56,16 @@ TEST(Zone, AnAmbiguousTimeInADstOverlapTakesItsFirstInstant) {
     EXPECT_EQ(Utc("2026-11-01T01:30", "America/New_York"), "2026-11-01T05:30:00Z");
 }
 
+TEST(Zone, TimesForPeopleAreWrittenOnTheWallClockOfTheirZone) {
+    const auto at = *ParseRfc3339("2026-12-01T09:00:00Z");
+    EXPECT_EQ(FormatForPeople(at, "America/New_York"),
+              "Tuesday 1 December 2026, 04:00 (America/New_York, UTC-05:00)");
+    EXPECT_EQ(FormatForPeople(at, "Asia/Kolkata"),
+              "Tuesday 1 December 2026, 14:30 (Asia/Kolkata, UTC+05:30)");
+    EXPECT_EQ(FormatForPeople(*ParseRfc3339("2026-07-01T09:00:00Z"), "Europe/Paris"),
+              "Wednesday 1 July 2026, 11:00 (Europe/Paris, UTC+02:00)");
+    EXPECT_EQ(FormatForPeople(at, "Not/AZone"), "Tuesday 1 December 2026, 09:00 (UTC)");
+}
+
 }  // namespace
 }  // namespace convene::util
