@@ -1,6 +1,7 @@
 // One event for its organizer: the registration link, then tabs for its dated sessions, email
-// invitations and participants. Times show in the viewer's zone, and a session's own wall time
-// beside them where it differs.
+// invitations, participants and team. Times show in the viewer's zone, and a session's own wall
+// time beside them where it differs. A team member sees the sessions and enters their rooms;
+// managing the event stays with its owner and admins.
 import { api } from './api.js';
 import { formatTime, formatTimeIn, initPage, lang, t, viewerZone } from './i18n.js';
 import { el, requireUser, toast, wireSignOut } from './facilitator.js';
@@ -11,7 +12,11 @@ const zones = Intl.supportedValuesOf('timeZone');
 let event = null;
 let sessions = [];
 let participants = null;  // the last answer for the Participants tab
-let inline = null;        // {id, kind: 'edit' | 'register'}: the session showing a form
+let inline = null;        // {id, kind: 'edit' | 'register' | 'team'}: the session showing a form
+let team = null;          // the event's team members; null for a team member, who cannot manage
+let sessionTeam = null;   // {members, speakers} of the session whose team panel is open
+
+const manager = () => team !== null;
 
 const $ = (selector) => document.getElementById(selector);
 
@@ -160,8 +165,97 @@ function registerForm(session) {
   return form;
 }
 
-function toggleInline(session, kind) {
+// A session's own team (the event's, less whom it leaves out, plus whom it adds) and speakers.
+
+/// Shows `answer` as the open session's team, or a fresh read when the call answered something
+/// else (a speaker, nothing); then focuses the element `focus`.
+async function showTeam(session, answer, focus) {
+  sessionTeam = answer?.members ? answer
+    : await api('GET', `${base}/sessions/${session.id}/team`);
+  renderSessions();
+  if (focus) $(focus).focus();
+}
+
+function teamPanel(session) {
+  const path = `${base}/sessions/${session.id}/team`;
+  const memberEmail = `team-${session.id}-email`;
+  const speakerName = `speaker-${session.id}-name`;
+  const change = (request, focus) =>
+    attempt(async () => showTeam(session, await request(), focus));
+  const item = (text, button) => el('li', {}, el('span', {}, text), button);
+  const action = (key, person, run, danger) => el('button', {
+    type: 'button', class: danger ? 'link danger' : 'link',
+    'aria-label': t(`${key}.label`, person), onclick: run,
+  }, t(key));
+  const here = new Set(sessionTeam.members.map((member) => member.user_id));
+
+  const members = sessionTeam.members.map((member) => item(
+    `${member.name} · ${member.email}`,
+    action('event.session.team.leave_out', member, () => change(
+      () => api('DELETE', `${path}/${member.user_id}`), memberEmail), true)));
+  const leftOut = (team ?? []).filter((member) => !here.has(member.user_id)).map((member) => item(
+    `${member.name} · ${t('event.session.team.left_out')}`,
+    action('event.session.team.add_back', member, () => change(
+      () => api('POST', path, { email: member.email }), memberEmail))));
+  const memberForm = el('form', {},
+    field(`team-${session.id}`, 'event.session.team.add',
+          el('input', { name: 'email', type: 'email', required: true, autocomplete: 'off' })),
+    el('div', { class: 'row' }, el('button', { type: 'submit' }, t('event.team.add.submit'))),
+    el('p', { class: 'message', role: 'status' }));
+  onSubmit(memberForm, (f) => api('POST', path, { email: f.email.value }),
+           (answer) => showTeam(session, answer, memberEmail));
+
+  const speakers = sessionTeam.speakers.map((speaker) => item(
+    `${speaker.name} · ${speaker.email} · `
+      + t(`event.session.speaker.${speaker.joined ? 'joined' : 'invited'}`),
+    action('event.session.speaker.remove', speaker, () => {
+      if (!confirm(t('event.session.speaker.remove.confirm', speaker))) return;
+      change(() => api('DELETE', `${base}/sessions/${session.id}/speakers/${speaker.id}`),
+             speakerName);
+    }, true)));
+  const speakerForm = el('form', {},
+    el('div', { class: 'fields' },
+      field(`speaker-${session.id}`, 'event.session.speaker.name',
+            el('input', { name: 'name', required: true, maxlength: 200, autocomplete: 'off' })),
+      field(`speaker-${session.id}`, 'event.session.speaker.email',
+            el('input', { name: 'email', type: 'email', required: true, autocomplete: 'off' }))),
+    el('div', { class: 'row' },
+      el('button', { type: 'submit' }, t('event.session.speaker.add'))),
+    el('p', { class: 'message', role: 'status' }));
+  onSubmit(speakerForm, (f) => api('POST', `${base}/sessions/${session.id}/speakers`, {
+    name: f.name.value, email: f.email.value,
+  }), (speaker) => {
+    toast(t('event.session.speaker.added', speaker));
+    return showTeam(session, null, speakerName);
+  });
+
+  const list = (items, empty) => (items.length ? el('ul', { class: 'plain' }, ...items)
+    : el('p', { class: 'hint' }, t(empty)));
+  return el('div', { class: 'inline-panel' },
+    el('div', { class: 'panel-columns' },
+      el('section', {},
+        el('h3', {}, t('event.session.team.title')),
+        list([...members, ...leftOut], 'event.session.team.empty'),
+        memberForm),
+      el('section', {},
+        el('h3', {}, t('event.session.speakers')),
+        list(speakers, 'event.session.speakers.empty'),
+        el('p', { class: 'hint' }, t('event.session.speaker.hint')),
+        speakerForm)),
+    el('div', { class: 'row' },
+      el('button', { type: 'button', class: 'secondary', onclick: closeInline },
+         t('common.close'))));
+}
+
+const inlineForms = { edit: editForm, register: registerForm, team: teamPanel };
+
+async function toggleInline(session, kind) {
   const same = inline && inline.id === session.id && inline.kind === kind;
+  if (!same && kind === 'team') {
+    const answer = await attempt(() => api('GET', `${base}/sessions/${session.id}/team`));
+    if (answer === undefined) return;
+    sessionTeam = answer;
+  }
   inline = same ? null : { id: session.id, kind };
   renderSessions();
   if (inline) document.querySelector(`[data-session="${session.id}"] form input`).focus();
@@ -204,13 +298,11 @@ function sessionMenu(session, label) {
       item(t('event.session.delete'), () => settle(session, label, 'delete'), true)));
 }
 
-function sessionItem(session) {
+function sessionItem(session, past) {
   const cancelled = session.status === 'cancelled';
   const label = `${session.name}, ${formatTime(session.starts_at)}`;
-  let form = null;
-  if (inline && inline.id === session.id) {
-    form = inline.kind === 'edit' ? editForm(session) : registerForm(session);
-  }
+  const form = inline && inline.id === session.id ? inlineForms[inline.kind](session) : null;
+  const manage = manager();
   return el('li', { class: 'card event-session', 'data-session': session.id },
     el('div', { class: 'split' },
       el('div', {},
@@ -223,9 +315,16 @@ function sessionItem(session) {
       el('div', { class: 'actions' },
         el('button', { type: 'button', disabled: cancelled, onclick: () => enterRoom(session) },
            t('event.session.enter')),
-        el('button', { type: 'button', class: 'secondary', disabled: cancelled,
-                       onclick: () => toggleInline(session, 'edit') }, t('event.session.edit')),
-        sessionMenu(session, label))),
+        past && !cancelled ? el('a', {
+          href: `/events/${encodeURIComponent(id)}/sessions/${session.id}/replay`,
+        }, t('event.session.replay')) : null,
+        manage ? el('button', { type: 'button', class: 'secondary', disabled: cancelled,
+                                onclick: () => toggleInline(session, 'edit') },
+                    t('event.session.edit')) : null,
+        manage ? el('button', { type: 'button', class: 'secondary', disabled: cancelled,
+                                onclick: () => toggleInline(session, 'team') },
+                    t('event.session.team')) : null,
+        manage ? sessionMenu(session, label) : null)),
     form);
 }
 
@@ -235,13 +334,14 @@ function renderSessions() {
     || new Date(s.starts_at).getTime() + s.duration_minutes * 60000 < now;
   const upcoming = sessions.filter((s) => !over(s));
   const past = sessions.filter(over).reverse();  // the latest first
-  $('upcoming').replaceChildren(...upcoming.map(sessionItem));
-  $('past').replaceChildren(...past.map(sessionItem));
+  $('upcoming').replaceChildren(...upcoming.map((s) => sessionItem(s, false)));
+  $('past').replaceChildren(...past.map((s) => sessionItem(s, true)));
   $('past-section').hidden = past.length === 0;
   $('no-upcoming').hidden = upcoming.length > 0;
-  $('no-upcoming').textContent = t(sessions.length ? 'event.no_upcoming' : 'event.none');
-  $('first-form').hidden = sessions.length > 0;
-  $('more-form').hidden = sessions.length === 0;
+  $('no-upcoming').textContent =
+    t(sessions.length || !manager() ? 'event.no_upcoming' : 'event.none');
+  $('first-form').hidden = sessions.length > 0 || !manager();
+  $('more-form').hidden = sessions.length === 0 || !manager();
   renderSessionChoice();
 }
 
@@ -301,6 +401,38 @@ async function loadParticipants() {
   renderParticipants();
 }
 
+// Team tab
+
+function renderTeam() {
+  if (!team) return;
+  $('team').replaceChildren(...team.map((member) => el('li', {},
+    el('span', {}, `${member.name} · ${member.email}`),
+    el('button', {
+      type: 'button', class: 'link danger',
+      'aria-label': t('event.team.remove.label', member),
+      onclick: () => {
+        if (!confirm(t('event.team.remove.confirm', member))) return;
+        attempt(async () => {
+          await api('DELETE', `${base}/team/${member.user_id}`);
+          await loadTeam();
+        });
+      },
+    }, t('event.team.remove')))));
+  $('no-team').hidden = team.length > 0;
+}
+
+/// The event's team, or null when the server says this is none of ours to manage (a 404: the
+/// viewer is on the team, not its owner or an admin).
+async function loadTeam() {
+  try {
+    team = (await api('GET', `${base}/team`)).members;
+  } catch (error) {
+    if (error.status !== 404) throw error;
+    team = null;
+  }
+  renderTeam();
+}
+
 // Tabs: the arrow keys move between them; the address keeps the one shown (#participants).
 
 const tabs = () => [...document.querySelectorAll('[role=tab]')];
@@ -314,6 +446,7 @@ function showTab(tab, remember = true) {
   }
   if (remember) history.replaceState(null, '', `#${tab.id.slice('tab-'.length)}`);
   if (tab.id === 'tab-participants') loadParticipants();
+  if (tab.id === 'tab-team') attempt(loadTeam);
 }
 
 function wire() {
@@ -383,6 +516,12 @@ function wire() {
   });
 
   $('participants-session').addEventListener('change', loadParticipants);
+
+  const teamForm = $('team-form');
+  onSubmit(teamForm, (f) => api('POST', `${base}/team`, { email: f.email.value }), async () => {
+    teamForm.reset();
+    await loadTeam();
+  });
 }
 
 async function start() {
@@ -396,12 +535,16 @@ async function start() {
   }
   renderEvent();
   fillZones($('first-zone'), viewerZone());
+  await loadTeam();
+  $('edit-event').hidden = !manager();
+  $('tabs').hidden = !manager();
   await loadSessions();
   $('page').hidden = false;
   wire();
-  showTab($(`tab-${location.hash.slice(1)}`) || $('tab-sessions'), false);
+  const tab = manager() && $(`tab-${location.hash.slice(1)}`);
+  showTab(tab || $('tab-sessions'), false);
 }
 
-initPage(() => { renderEvent(); renderSessions(); renderParticipants(); });
+initPage(() => { renderEvent(); renderSessions(); renderParticipants(); renderTeam(); });
 wireSignOut();
 start().catch((error) => toast(errorText(error)));

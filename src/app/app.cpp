@@ -11,8 +11,10 @@
 #include "convene/domain/join_service.hpp"
 #include "convene/domain/outbox_service.hpp"
 #include "convene/domain/registration_service.hpp"
+#include "convene/domain/replay_service.hpp"
 #include "convene/domain/session_service.hpp"
 #include "convene/domain/slide_service.hpp"
+#include "convene/domain/team_service.hpp"
 #include "convene/domain/password_hasher.hpp"
 #include "convene/http/router.hpp"
 #include "convene/jobs/outbox_relay.hpp"
@@ -95,6 +97,9 @@ struct App::Parts {
     std::unique_ptr<storage::Database> database;
     std::unique_ptr<domain::PasswordHasher> hasher;
     std::unique_ptr<domain::AccountService> accounts;
+    /// Before the hub: the hub's flushing thread records attendance through it until the
+    /// hub is gone.
+    std::unique_ptr<domain::ReplayService> replays;
     std::unique_ptr<live::Hub> hub;
     std::unique_ptr<domain::SessionService> sessions;
     std::unique_ptr<domain::JoinService> joins;
@@ -104,6 +109,7 @@ struct App::Parts {
     std::unique_ptr<domain::OutboxService> outbox;
     std::unique_ptr<domain::EventService> events;
     std::unique_ptr<domain::RegistrationService> registrations;
+    std::unique_ptr<domain::TeamService> team;
     std::unique_ptr<jobs::Scheduler> scheduler;
     std::unique_ptr<mail::Mailer> mailer;
     std::unique_ptr<jobs::OutboxRelay> relay;
@@ -159,6 +165,7 @@ void StartMail(App::Parts& p) {
     p.outbox->SetMailQueued(wake);
     p.events->SetMailQueued(wake);
     p.registrations->SetMailQueued(wake);
+    p.team->SetMailQueued(wake);
     p.mail_scheduler->Start();
 }
 
@@ -185,7 +192,9 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
     // only reads once a client subscribes, long after both exist.
     p.hub = std::make_unique<live::Hub>(
         [parts = parts_.get()](std::string_view id) { return parts->sessions->Snapshot(id); },
-        live::Hub::Settings{});
+        live::Hub::Settings{.counted = [parts = parts_.get()](const auto& counts) {
+            if (parts->replays) parts->replays->RecordAttendance(counts);
+        }});
     // The scheduler is built after the service it drives; until then there is nothing to wake.
     p.sessions = std::make_unique<domain::SessionService>(
         *p.database, *p.clock, *p.random, *p.hub,
@@ -205,6 +214,9 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
         std::make_unique<domain::EventService>(*p.database, *p.clock, *p.random, *p.sessions);
     p.registrations = std::make_unique<domain::RegistrationService>(*p.database, *p.clock,
                                                                     *p.random, *p.events, *p.joins);
+    p.replays = std::make_unique<domain::ReplayService>(*p.database, *p.clock, *p.events);
+    p.team = std::make_unique<domain::TeamService>(*p.database, *p.clock, *p.random, *p.events,
+                                                   *p.accounts);
     if (overrides.mail_first_retry) p.mail_first_retry = *overrides.mail_first_retry;
     p.scheduler = std::make_unique<jobs::Scheduler>(*p.clock, MakeJobs(p));
     p.services = std::make_unique<http::Services>(http::Services{
@@ -217,6 +229,8 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
         .outbox = *p.outbox,
         .events = *p.events,
         .registrations = *p.registrations,
+        .team = *p.team,
+        .replays = *p.replays,
         .ready = [db = p.database.get()] { return db->Ping(); },
     });
     p.static_files = MakeStaticFiles(p.config);

@@ -101,6 +101,14 @@ Result<SignedIn> AccountService::Signup(const SignupCommand& command) {
     return signed_in;
 }
 
+SignedIn AccountService::SignInByLink(const model::User& user) {
+    auto db = database_.Acquire();
+    storage::Transaction tx(*db);
+    auto signed_in = StartSession(*db, user);
+    tx.Commit();
+    return signed_in;
+}
+
 Result<SignedIn> AccountService::Login(const LoginCommand& command) {
     const auto email = Trim(command.email);
     const auto account_key = AsciiLower(email);

@@ -2,10 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <set>
+
 #include "convene/domain/event_mail.hpp"
 #include "convene/domain/validation.hpp"
 #include "convene/storage/event_repository.hpp"
 #include "convene/storage/registration_repository.hpp"
+#include "convene/storage/sharing_repository.hpp"
+#include "convene/storage/team_repository.hpp"
 #include "convene/util/time.hpp"
 
 namespace convene::domain {
@@ -18,12 +23,7 @@ AppError EventNotFound() { return NotFound("event_not_found", "No such event.");
 /// Scheduled sessions whose end has passed read as ended.
 std::vector<model::EventSession> WithEnded(std::vector<model::EventSession> sessions,
                                            util::Instant now) {
-    for (auto& s : sessions) {
-        if (s.status == model::EventSessionStatus::kScheduled &&
-            s.starts_at + std::chrono::minutes{s.duration_minutes} <= now) {
-            s.status = model::EventSessionStatus::kEnded;
-        }
-    }
+    for (auto& s : sessions) s = s.At(now);
     return sessions;
 }
 
@@ -64,12 +64,23 @@ AppError InvalidTimezone() {
     return Invalid("invalid_timezone", "timezone must be an IANA time zone name, like Europe/Paris.");
 }
 
-/// The parsed start and trimmed name of a request about an event session, once every field
-/// it carries is valid.
+/// The parsed start, trimmed name and recording of a request about an event session, once
+/// every field it carries is valid.
 struct ValidFields {
     std::optional<util::LocalMinutes> start;
     std::optional<std::string> name;
+    std::optional<std::string> recording_url;  ///< empty: remove it
 };
+
+bool IsWebUrl(std::string_view url) {
+    const bool scheme = url.starts_with("https://") || url.starts_with("http://");
+    const auto host = url.substr(url.find("//") + 2);
+    return scheme && !host.empty() && host.front() != '/' &&
+           url.size() <= EventService::kMaxRecordingUrlLength &&
+           std::none_of(url.begin(), url.end(), [](char c) {
+               return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
+           });
+}
 
 Result<ValidFields> Validate(const EventSessionChange& fields) {
     ValidFields valid;
@@ -88,6 +99,14 @@ Result<ValidFields> Validate(const EventSessionChange& fields) {
         valid.name = SingleLine(*fields.name, EventService::kMaxTitleLength);
         if (!valid.name) {
             return Invalid("invalid_name", "The name must be 1 to 200 characters on one line.");
+        }
+    }
+    if (fields.recording_url) {
+        valid.recording_url = Trim(*fields.recording_url);
+        if (!valid.recording_url->empty() && !IsWebUrl(*valid.recording_url)) {
+            return Invalid("invalid_recording_url",
+                           "The recording link must be a web address starting with https:// "
+                           "or http://.");
         }
     }
     return valid;
@@ -123,6 +142,49 @@ Result<model::EventSummary> EventService::FindManaged(storage::Connection& db,
     return *found;
 }
 
+Result<model::EventSummary> EventService::FindVisible(storage::Connection& db,
+                                                      const model::User& caller,
+                                                      std::string_view event_id) {
+    auto found = EventRepository::Find(db, event_id, clock_.Now());
+    if (!found) return EventNotFound();
+    if (!MayManage(caller, found->event) &&
+        !storage::TeamRepository::IsMember(db, event_id, caller.id)) {
+        return EventNotFound();
+    }
+    return *found;
+}
+
+std::vector<std::string> EventService::SyncRoomTeam(storage::Connection& db,
+                                                    const model::Event& event,
+                                                    const model::EventSession& session) {
+    std::vector<std::string> revoked;
+    if (!session.room_id) return revoked;
+    std::set<std::string> wanted;
+    for (const auto& member : storage::TeamRepository::SessionMembers(db, event.id, session.id)) {
+        wanted.insert(member.user_id);
+    }
+    for (const auto& speaker : storage::TeamRepository::ListSpeakers(db, session.id)) {
+        if (speaker.user_id) wanted.insert(*speaker.user_id);
+    }
+    wanted.erase(event.owner_id);
+    std::set<std::string> current;
+    for (const auto& host : storage::SharingRepository::ListFacilitators(db, *session.room_id)) {
+        current.insert(host.user_id);
+    }
+    for (const auto& user : wanted) {
+        if (!current.contains(user)) {
+            storage::SessionRepository::AddFacilitator(db, *session.room_id, user, clock_.Now());
+        }
+    }
+    for (const auto& user : current) {
+        if (!wanted.contains(user)) {
+            storage::SharingRepository::RemoveFacilitator(db, *session.room_id, user);
+            revoked.push_back(user);
+        }
+    }
+    return revoked;
+}
+
 model::Session EventService::EnsureRoom(storage::Connection& db, const model::Event& event,
                                         model::EventSession& session, bool& created) {
     created = false;
@@ -133,8 +195,26 @@ model::Session EventService::EnsureRoom(storage::Connection& db, const model::Ev
                                      session.EndsAt() + kRoomClosesAfter);
     session.room_id = room.id;
     EventRepository::UpdateSession(db, session);
+    SyncRoomTeam(db, event, session);
     created = true;
     return room;
+}
+
+Result<EventService::ManagedSession> EventService::FindTeamSession(
+    storage::Connection& db, const model::User& caller, std::string_view event_id,
+    std::string_view session_id) {
+    auto found = FindVisible(db, caller, event_id);
+    if (!found) return found.error();
+    auto session = EventRepository::FindSession(db, event_id, session_id);
+    if (!session) return NotFound("event_session_not_found", "No such session in this event.");
+    if (!MayManage(caller, found->event)) {
+        const auto team = storage::TeamRepository::SessionMembers(db, event_id, session_id);
+        const bool on_team = std::any_of(team.begin(), team.end(), [&](const auto& member) {
+            return member.user_id == caller.id;
+        });
+        if (!on_team) return Forbidden("not_on_team", "You are not on this session's team.");
+    }
+    return ManagedSession{std::move(found->event), std::move(*session)};
 }
 
 Result<model::Session> EventService::EnterRoom(const model::User& caller,
@@ -145,8 +225,14 @@ Result<model::Session> EventService::EnterRoom(const model::User& caller,
     {
         auto db = database_.Acquire();
         storage::Transaction tx(*db);
-        auto found = FindManagedSession(*db, caller, event_id, session_id, true);
+        auto found = FindTeamSession(*db, caller, event_id, session_id);
         if (!found) return found.error();
+        if (found->session.status == model::EventSessionStatus::kCancelled) {
+            return Conflict("session_cancelled", "This session is cancelled.");
+        }
+        if (!found->session.room_id && found->session.HasEnded(clock_.Now())) {
+            return Conflict("session_ended", "This session has ended without a room.");
+        }
         room = EnsureRoom(*db, found->event, found->session, created);
         tx.Commit();
     }
@@ -188,9 +274,7 @@ std::vector<model::EventSummary> EventService::List(const model::User& caller) {
 
 Result<model::EventSummary> EventService::Get(const model::User& caller, std::string_view id) {
     auto db = database_.Acquire();
-    auto found = EventRepository::Find(*db, id, clock_.Now());
-    if (!found || !MayManage(caller, found->event)) return EventNotFound();
-    return *found;
+    return FindVisible(*db, caller, id);
 }
 
 Result<model::EventSummary> EventService::Update(const model::User& caller, std::string_view id,
@@ -234,7 +318,8 @@ Result<std::vector<model::EventSession>> EventService::AddSessions(
     if (count < 1 || count > kMaxSessionsPerRequest) {
         return Invalid("invalid_count", "count must be a whole number from 1 to 52.");
     }
-    auto valid = Validate({request.start, request.timezone, request.duration_minutes, request.name});
+    auto valid = Validate(
+        {request.start, request.timezone, request.duration_minutes, request.name, std::nullopt});
     if (!valid) return valid.error();
     auto start = valid->start;
     const auto& name = valid->name;
@@ -289,8 +374,8 @@ Result<std::vector<model::EventSession>> EventService::ListSessions(const model:
                                                                     std::string_view event_id) {
     const auto now = clock_.Now();
     auto db = database_.Acquire();
-    auto found = EventRepository::Find(*db, event_id, now);
-    if (!found || !MayManage(caller, found->event)) return EventNotFound();
+    auto found = FindVisible(*db, caller, event_id);
+    if (!found) return found.error();
     return WithEnded(EventRepository::ListSessions(*db, event_id), now);
 }
 
@@ -328,6 +413,11 @@ Result<model::EventSession> EventService::UpdateSession(const model::User& calle
         if (change.timezone) session->timezone = *change.timezone;
         if (change.duration_minutes) session->duration_minutes = *change.duration_minutes;
         if (valid->name) session->name = *valid->name;
+        if (valid->recording_url) {
+            session->recording_url = valid->recording_url->empty()
+                                         ? std::nullopt
+                                         : std::optional(*valid->recording_url);
+        }
         const auto starts_at = util::ToInstant(session->start, session->timezone);
         if (!starts_at) return InvalidTimezone();
         session->starts_at = *starts_at;

@@ -58,7 +58,7 @@ Result<Registered> RegistrationService::Add(storage::Connection& db, const model
     if (session->status == model::EventSessionStatus::kCancelled) {
         return Conflict("session_cancelled", "This session is cancelled.");
     }
-    if (session->EndsAt() <= now) return Conflict("session_ended", "This session has ended.");
+    if (session->HasEnded(now)) return Conflict("session_ended", "This session has ended.");
 
     model::Registration registration{.id = random_.Id(),
                                      .event_session_id = session->id,
@@ -153,9 +153,7 @@ Result<model::ParticipantStats> RegistrationService::Participants(
     stats.registrations = static_cast<std::int64_t>(stats.registrants.size());
     for (auto& r : stats.registrants) {
         if (r.registration.attended_at) ++stats.attendance;
-        if (r.session.status == model::EventSessionStatus::kScheduled && r.session.EndsAt() <= now) {
-            r.session.status = model::EventSessionStatus::kEnded;
-        }
+        r.session = r.session.At(now);
     }
     return stats;
 }

@@ -4,6 +4,7 @@
 
 #include "convene/domain/session_service.hpp"
 #include "convene/domain/validation.hpp"
+#include "convene/storage/replay_repository.hpp"
 #include "convene/storage/session_repository.hpp"
 #include "convene/storage/slide_repository.hpp"
 
@@ -169,6 +170,7 @@ Result<void> SlideService::Remove(const model::User& caller, std::string_view se
     if (was_active) {
         found->session.active_slide_id.reset();
         SessionRepository::Update(*db, found->session);
+        storage::ReplayRepository::AddSlideShow(*db, session_id, {clock_.Now(), std::nullopt, ""});
     }
     tx.Commit();
     events_.SessionChanged(session_id,
@@ -186,6 +188,9 @@ Result<SlideDeck> SlideService::Activate(const model::User& caller, std::string_
     if (FindSlide(slides, slide_id) == slides.end()) return SlideNotFound();
     found->session.active_slide_id = std::string(slide_id);
     SessionRepository::Update(*db, found->session);
+    const auto& shown = *FindSlide(slides, slide_id);
+    storage::ReplayRepository::AddSlideShow(*db, session_id,
+                                            {clock_.Now(), shown.id, shown.title});
     tx.Commit();
     events_.SessionChanged(session_id, SessionEvent::kActiveSlide);
     return SlideDeck{std::move(slides), found->session.active_slide_id};

@@ -99,6 +99,19 @@ std::vector<Route> ApiRoutes() {
         {Method::kDelete, "/api/events/{id}/registrants/{registration_id}", h::RemoveRegistrant,
                                                                            kUser},
         {Method::kGet,    "/api/events/{id}/participants",  h::ListParticipants, kUser},
+        {Method::kGet,    "/api/events/{id}/sessions/{session_id}/replay",  h::GetReplay, kUser},
+        {Method::kGet,    "/api/events/{id}/team",          h::ListTeam,         kUser},
+        {Method::kPost,   "/api/events/{id}/team",          h::AddTeamMember,    kUserSmall},
+        {Method::kDelete, "/api/events/{id}/team/{user_id}", h::RemoveTeamMember, kUser},
+        {Method::kGet,    "/api/events/{id}/sessions/{session_id}/team", h::GetSessionTeam, kUser},
+        {Method::kPost,   "/api/events/{id}/sessions/{session_id}/team", h::IncludeInSessionTeam,
+                                                                         kUserSmall},
+        {Method::kDelete, "/api/events/{id}/sessions/{session_id}/team/{user_id}",
+                                                                 h::ExcludeFromSessionTeam, kUser},
+        {Method::kPost,   "/api/events/{id}/sessions/{session_id}/speakers", h::AddSpeaker,
+                                                                             kUserSmall},
+        {Method::kDelete, "/api/events/{id}/sessions/{session_id}/speakers/{speaker_id}",
+                                                                 h::RemoveSpeaker,          kUser},
         {Method::kPost,   "/api/events/{id}/invitations",   h::InviteToEvent,    kUserSmall},
 
         {Method::kGet,    "/api/public/events/{slug}",      h::GetPublicEvent,   kPublic},
@@ -107,6 +120,8 @@ std::vector<Route> ApiRoutes() {
         {Method::kGet,    "/api/public/registrations/{token}",       h::GetPersonalLink, kPublic},
         {Method::kPost,   "/api/public/registrations/{token}/enter", h::EnterByPersonalLink,
                           {.auth = Auth::kNone, .rate_bucket = "join", .max_body = 4 * 1024}},
+        {Method::kPost,   "/api/public/speakers/{token}/enter",      h::EnterAsSpeaker,
+                          {.auth = Auth::kNone, .rate_bucket = "auth", .max_body = 4 * 1024}},
 
         {Method::kGet,    "/api/admin/outbox",              h::ListOutbox,       kAdmin},
         {Method::kPost,   "/api/admin/outbox/{id}/retry",   h::RetryOutboxMessage, kAdmin},
@@ -118,9 +133,11 @@ std::vector<Route> ApiRoutes() {
         {Method::kGet,    "/sessions/{id}",                 h::SessionPage,      kPublic},
         {Method::kGet,    "/sessions/{id}/present",         h::PresentPage,      kPublic},
         {Method::kGet,    "/events/{id}",                   h::EventPage,        kPublic},
+        {Method::kGet,    "/events/{id}/sessions/{session_id}/replay", h::ReplayPage, kPublic},
         {Method::kGet,    "/e/{slug}",                      h::RegistrationPage, kPublic},
         {Method::kGet,    "/r/{token}",                     h::PersonalLinkPage,
                           {.auth = Auth::kNone, .rate_bucket = "join"}},
+        {Method::kGet,    "/s/{token}",                     h::SpeakerPage,      kPublic},
     };
 }
 

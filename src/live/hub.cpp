@@ -287,6 +287,7 @@ void Hub::FlushCounts() {
         // Same lock order as every publisher: numbering and handing out stay in step.
         std::lock_guard publishing(publish_mutex_);
         std::vector<std::pair<Targets, Messages>> pushes;
+        std::vector<std::pair<std::string, std::size_t>> counts;
         {
             std::lock_guard lock(mutex_);
             for (auto it = rooms_.begin(); it != rooms_.end();) {
@@ -296,6 +297,7 @@ void Hub::FlushCounts() {
                     continue;
                 }
                 room.count_dirty = false;
+                counts.emplace_back(it->first, room.participants);
                 if (room.members.empty()) {
                     it = rooms_.erase(it);
                     continue;
@@ -312,6 +314,14 @@ void Hub::FlushCounts() {
         }
         for (const auto& [targets, messages] : pushes) {
             DeliverAll(targets, messages.facilitator, messages.participant, false);
+        }
+        if (settings_.counted) {
+            try {
+                settings_.counted(counts);
+            } catch (const std::exception& e) {
+                // Attendance history is a record, not the service: pushes go on without it.
+                spdlog::warn("could not record attendance: {}", e.what());
+            }
         }
     }
 }

@@ -10,10 +10,11 @@ namespace {
     "AND s.status = 'scheduled' AND s.starts_at > ?) FROM events e "
 #define CONVENE_SESSION_COLUMNS                                                              \
     "id, event_id, name, start_local, timezone, starts_at, duration_minutes, status, created_at"
-// The stored columns, then the room, the SEQUENCE and the number of registrants.
+// The stored columns, then the room, the SEQUENCE, the number of registrants, the recording.
 #define CONVENE_SESSION_SELECT                                                               \
     "SELECT " CONVENE_SESSION_COLUMNS ", room_id, sequence, (SELECT COUNT(*) FROM "          \
-    "registrations r WHERE r.event_session_id = event_sessions.id) FROM event_sessions "
+    "registrations r WHERE r.event_session_id = event_sessions.id), recording_url "           \
+    "FROM event_sessions "
 
 constexpr std::string_view kInsertEvent =
     "INSERT INTO events (id, owner_id, title, description, slug, created_at) "
@@ -24,7 +25,9 @@ constexpr std::string_view kDeleteEvent = "DELETE FROM events WHERE id = ?";
 constexpr std::string_view kSlugTaken = "SELECT 1 FROM events WHERE slug = ?";
 constexpr std::string_view kFindEvent = CONVENE_EVENT_SUMMARY "WHERE e.id = ?";
 constexpr std::string_view kListOwned =
-    CONVENE_EVENT_SUMMARY "WHERE e.owner_id = ? ORDER BY e.created_at DESC, e.rowid DESC";
+    CONVENE_EVENT_SUMMARY "WHERE e.owner_id = ?2 OR e.id IN "
+    "(SELECT t.event_id FROM event_team t WHERE t.user_id = ?2) "
+    "ORDER BY e.created_at DESC, e.rowid DESC";
 constexpr std::string_view kListAll =
     CONVENE_EVENT_SUMMARY "ORDER BY e.created_at DESC, e.rowid DESC";
 constexpr std::string_view kInsertSession =
@@ -43,7 +46,8 @@ constexpr std::string_view kFindSession =
     CONVENE_SESSION_SELECT "WHERE event_id = ? AND id = ?";
 constexpr std::string_view kUpdateSession =
     "UPDATE event_sessions SET name = ?, start_local = ?, timezone = ?, starts_at = ?, "
-    "duration_minutes = ?, status = ?, room_id = ?, sequence = ? WHERE id = ?";
+    "duration_minutes = ?, status = ?, room_id = ?, sequence = ?, recording_url = ? "
+    "WHERE id = ?";
 constexpr std::string_view kDeleteSession = "DELETE FROM event_sessions WHERE id = ?";
 constexpr std::string_view kLatestSession =
     CONVENE_SESSION_SELECT "WHERE event_id = ? ORDER BY starts_at DESC, rowid DESC LIMIT 1";
@@ -85,6 +89,7 @@ model::EventSession ReadSession(const Statement& row) {
         .room_id = row.OptionalText(9),
         .sequence = static_cast<int>(row.Int(10)),
         .registrant_count = row.Int(11),
+        .recording_url = row.OptionalText(12),
     };
 }
 
@@ -141,7 +146,8 @@ std::optional<model::EventSession> EventRepository::FindSession(Connection& db,
 void EventRepository::UpdateSession(Connection& db, const model::EventSession& s) {
     db.Prepare(kUpdateSession)
         .BindAll(s.name, util::FormatLocalMinutes(s.start), s.timezone, s.starts_at,
-                 s.duration_minutes, StatusText(s.status), s.room_id, s.sequence, s.id)
+                 s.duration_minutes, StatusText(s.status), s.room_id, s.sequence,
+                 s.recording_url, s.id)
         .Run();
 }
 

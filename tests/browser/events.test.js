@@ -261,3 +261,207 @@ test('an organizer registers people, invites by email, reads the participants, e
     await sink.stop();
   }
 });
+
+/// Someone else signs up in their own browser (landing on My sessions).
+async function signUp(server, name, email, options = {}) {
+  const page = await newPerson(browser, options);
+  await page.goto(`${server.url}/signin#signup`);
+  await page.fill('#signup-name', name);
+  await page.fill('#signup-email', email);
+  await page.fill('#signup-password', 'long enough');
+  await page.click('#signup-form button[type=submit]');
+  await page.waitForURL(`${server.url}/sessions`);
+  return page;
+}
+
+test('an organizer builds a team and invites a speaker, who all run the rooms', async () => {
+  const sink = await startSmtpSink();
+  const server = await startConvene(['--smtp-url', sink.url, '--mail-from', 'convene@example.org']);
+  try {
+    const ann = await organizer(server, 'Europe/Paris');
+    const bob = await signUp(server, 'Bob Helper', 'bob@example.org');
+    await createEvent(ann, 'Talks');
+    await addFirstSession(ann, dateIn(3), '18:00', 'Europe/Paris');
+    await ann.click('#add-one');
+    await eventually(() => ann.locator('#upcoming > li').count(), 2);
+    const card = (index) => ann.locator('#upcoming > li').nth(index);
+
+    // The Team tab: only people with an account, and each once; the server says why not.
+    await ann.click('#tab-team');
+    assert.equal(await ann.isVisible('#no-team'), true);
+    const addToTeam = async (email) => {
+      await ann.fill('#team-email', email);
+      await ann.click('#team-form button[type=submit]');
+    };
+    await addToTeam('nobody@example.org');
+    await eventually(() => text(ann, '#team-form .message'),
+                     'No account has this address: ask them to create one first.');
+    await addToTeam('bob@example.org');
+    await eventually(() => ann.locator('#team li span').allTextContents(),
+                     ['Bob Helper · bob@example.org']);
+    assert.equal(await text(ann, '#team-form .message'), '');
+    await addToTeam('bob@example.org');
+    await eventually(() => text(ann, '#team-form .message'), 'They are in the team already.');
+    await screenshot(ann, 'event-team');
+    await assertAccessible(ann, 'event team');
+
+    // Bob is left out of the second session, from its card.
+    await ann.click('#tab-sessions');
+    await card(1).getByRole('button', { name: 'Team & speakers' }).click();
+    await card(1).getByRole('button', { name: 'Leave out Bob Helper (bob@example.org)' }).click();
+    await eventually(() => card(1).locator('.inline-panel li span').allTextContents(),
+                     ['Bob Helper · left out of this session']);
+    await assertAccessible(ann, 'a session\'s team');
+    await card(1).getByRole('button', { name: 'Close' }).click();
+
+    // Bob finds the event on his dashboard; he runs rooms but does not manage the event.
+    await bob.getByRole('link', { name: 'Events' }).click();
+    await bob.locator('.event-card').getByRole('link', { name: 'Talks' }).click();
+    await bob.waitForSelector('#page:not([hidden])');
+    const bobCard = (index) => bob.locator('#upcoming > li').nth(index);
+    assert.equal(await bob.locator('#upcoming > li').count(), 2);
+    for (const managing of ['#tabs', '#edit-event', '#more-form']) {
+      assert.equal(await bob.isVisible(managing), false, managing);
+    }
+    assert.deepEqual(await bobCard(0).locator('.actions button').allTextContents(), ['Enter room']);
+    await assertAccessible(bob, 'the event for a team member');
+    await screenshot(bob, 'event-team-member');
+    await bobCard(1).getByRole('button', { name: 'Enter room' }).click();
+    await eventually(() => text(bob, '#toast span'), 'You are not on this session\'s team.');
+    await bobCard(0).getByRole('button', { name: 'Enter room' }).click();
+    await bob.waitForURL(/\/sessions\/[a-z0-9]+$/);
+    await bob.waitForSelector('#page:not([hidden])');
+    assert.equal(await bob.isVisible('#state-readonly'), true);  // a co-facilitator
+    const room = bob.url();
+
+    // A speaker for the first session: the link goes by email, never to the page.
+    await card(0).getByRole('button', { name: 'Team & speakers' }).click();
+    await card(0).getByLabel('Speaker\'s name').fill('Sue Speaker');
+    await card(0).getByLabel('Speaker\'s email').fill('sue@example.org');
+    await card(0).getByRole('button', { name: 'Invite speaker' }).click();
+    const speakers = card(0).locator('.inline-panel section').nth(1).locator('li span');
+    await eventually(() => speakers.allTextContents(), ['Sue Speaker · sue@example.org · invited']);
+    assert.doesNotMatch(await ann.content(), /stk_/);
+    await assertAccessible(ann, 'a session\'s speakers');
+    await screenshot(ann, 'event-session-team');
+    const [mail] = (await sink.waitForMessages(1)).filter((m) => m.rcpt_tos[0] === 'sue@example.org');
+    assert.ok(mail, 'the speaker\'s email');
+    const link = mail.text.match(/https?:\/\/\S+\/s\/stk_[A-Za-z0-9_-]+/)?.[0];
+    assert.ok(link, mail.text);
+
+    // Sue follows it in a browser of her own: the same room, as a facilitator.
+    const sue = await newPerson(browser);
+    await sue.goto(link);
+    await sue.waitForURL(room);
+    await sue.waitForSelector('#page:not([hidden])');
+    assert.equal(await sue.isVisible('#slide-form'), true);
+    await ann.reload();
+    await ann.waitForSelector('#page:not([hidden])');
+    await card(0).getByRole('button', { name: 'Team & speakers' }).click();
+    await eventually(() => speakers.allTextContents(), ['Sue Speaker · sue@example.org · joined']);
+  } finally {
+    await server.stop();
+    await sink.stop();
+  }
+});
+
+test('a session\'s replay: the slides shown, who was there, the recording', async () => {
+  const server = await startConvene();
+  try {
+    const ann = await organizer(server, 'Asia/Kolkata');
+    await createEvent(ann, 'Drop-in');
+    const eventPath = new URL(ann.url()).pathname;
+    // A session in 10 minutes, UTC (its room opens 15 minutes before), and one yesterday.
+    const utc = (minutes) => new Date(Date.now() + minutes * 60000).toISOString().slice(0, 16);
+    await ann.evaluate(async (starts) => {
+      for (const start of starts) {
+        const answer = await fetch(`/api${location.pathname}/sessions`, {
+          method: 'POST', headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ start, timezone: 'UTC' }),
+        });
+        if (!answer.ok) throw new Error(await answer.text());
+      }
+    }, [utc(10), utc(-24 * 60)]);
+    await ann.reload();
+    await ann.waitForSelector('#page:not([hidden])');
+    const [yesterday, soon] = await sessionsOf(ann);
+    const replayOf = (session) => `${eventPath}/sessions/${session.id}/replay`;
+
+    // A past session links to its replay; nothing happened in it.
+    const replayLink = ann.locator('#past > li').getByRole('link', { name: 'Replay' });
+    assert.equal(await replayLink.getAttribute('href'), replayOf(yesterday));
+    assert.equal(await ann.locator('#upcoming').getByRole('link', { name: 'Replay' }).count(), 0);
+    await replayLink.click();
+    await ann.waitForSelector('#page:not([hidden])');
+    assert.equal(await text(ann, '#room'), 'This session never had a room.');
+    assert.equal(await ann.isVisible('#no-slides'), true);
+    assert.equal(await ann.isVisible('#no-attendance'), true);
+    await assertAccessible(ann, 'an empty replay');
+
+    // A registrant enters the room of the next one by their link; Ann shows a slide there.
+    const ravi = await newPerson(browser);
+    await ravi.goto(`${server.url}/e/drop-in`);
+    await ravi.waitForSelector('#form-section:not([hidden])');
+    await ravi.fill('#name', 'Ravi');
+    await ravi.fill('#email', 'ravi@example.org');
+    await ravi.click('#register-form button[type=submit]');
+    await ravi.waitForSelector('#done:not([hidden])');
+    await ravi.goto(await ravi.getAttribute('#personal-link', 'href'));
+    await ravi.waitForSelector('#joined:not([hidden])');
+    await ann.goto(`${server.url}${eventPath}`);
+    await ann.locator('#upcoming > li').first().getByRole('button', { name: 'Enter room' }).click();
+    await ann.waitForURL(/\/sessions\/[a-z0-9]+$/);
+    await ann.waitForSelector('#page:not([hidden])');
+    await ann.fill('#slide-title', 'Welcome');
+    await ann.click('#slide-form button[type=submit]');
+    await ann.locator('#slides > li', { hasText: 'Welcome' }).getByRole('button', { name: 'Show' })
+      .click();
+    await eventually(() => text(ravi, '#slide-title'), 'Welcome');
+
+    // The replay, in Ann's zone: the slide, the numbers, the chart and its table.
+    await ann.goto(`${server.url}${replayOf(soon)}`);
+    await ann.waitForSelector('#page:not([hidden])');
+    assert.equal(await text(ann, 'h1'), 'Drop-in');
+    assert.equal(await text(ann, '#when'), shown(soon.starts_at, 'Asia/Kolkata'));
+    const replay = await ann.evaluate((path) => fetch(`/api${path}`).then((r) => r.json()),
+                                      replayOf(soon));
+    const shownAt = replay.slides.find((slide) => slide.title === 'Welcome').at;
+    const row = ann.locator('#timeline-body tr', { hasText: 'Welcome' });
+    assert.equal(await row.locator('time').textContent(), new Intl.DateTimeFormat(
+      'en', { timeStyle: 'medium', timeZone: 'Asia/Kolkata' }).format(new Date(shownAt)));
+    assert.equal(await text(ann, '#registrants'), '1');
+    assert.equal(await text(ann, '#attended'), '1');
+    assert.ok(Number(await text(ann, '#peak')) >= 1);
+    const chart = ann.getByRole('img', { name: 'Participants connected over time' });
+    assert.match(await chart.locator('desc').textContent(), /at most [1-9]\d* connected at once/);
+    await ann.click('#attendance-details summary');
+    assert.ok(await ann.locator('#attendance-body tr').count() >= 1);
+    await assertAccessible(ann, 'a replay');
+
+    // The recording's link: the server refuses anything but http(s), says why, then keeps it.
+    const save = async (url) => {
+      await ann.fill('#recording-url', url);
+      await ann.click('#recording-form button[type=submit]');
+    };
+    await save('ftp://video.example.org/drop-in');
+    await eventually(() => text(ann, '#recording-form .message'),
+                     'The recording link must be a web address starting with https:// or http://.');
+    await save('https://video.example.org/drop-in');
+    await eventually(() => text(ann, '#recording-form .message'), 'Saved.');
+    const link = ann.getByRole('link', { name: 'https://video.example.org/drop-in' });
+    assert.equal(await link.getAttribute('href'), 'https://video.example.org/drop-in');
+    await screenshot(ann, 'replay');
+    await ann.reload();
+    await link.waitFor();
+    await save('');
+    await eventually(() => ann.isVisible('#no-recording'), true);
+    assert.equal(await link.count(), 0);
+    // In French too.
+    await ann.click('#lang');
+    assert.equal(await text(ann, '#slides-heading'), 'Diapositives affichées');
+    assert.match(await text(ann, '#chart desc'), /au plus [1-9]\d* connectés/);
+    await assertAccessible(ann, 'a replay in French');
+  } finally {
+    await server.stop();
+  }
+});

@@ -26,6 +26,8 @@ protected:
                    .outbox = outbox,
                    .events = event_service,
                    .registrations = registrations,
+                   .team = team,
+                   .replays = replays,
                    .ready = [this] { return database.Ping(); }},
           router(WithExtra(std::move(extra)), http::RateBuckets(), services, clock, random,
                  {.base_url = std::move(base_url)}, static_files) {}

@@ -9,8 +9,10 @@
 #include "convene/domain/join_service.hpp"
 #include "convene/domain/outbox_service.hpp"
 #include "convene/domain/registration_service.hpp"
+#include "convene/domain/replay_service.hpp"
 #include "convene/domain/session_service.hpp"
 #include "convene/domain/slide_service.hpp"
+#include "convene/domain/team_service.hpp"
 #include "convene/storage/migrator.hpp"
 #include "convene/storage/session_repository.hpp"
 #include "fakes.hpp"
@@ -32,7 +34,9 @@ protected:
           invitations(database, clock, random, {.max_per_request = 200, .max_per_hour = 300}),
           outbox(database, clock),
           event_service(database, clock, random, sessions),
-          registrations(database, clock, random, event_service, joins) {
+          registrations(database, clock, random, event_service, joins),
+          team(database, clock, random, event_service, accounts),
+          replays(database, clock, event_service) {
         facilitators.SetBaseUrl("http://convene.test");
         invitations.SetBaseUrl("http://convene.test");
         event_service.SetBaseUrl("http://convene.test");
@@ -67,6 +71,8 @@ protected:
     domain::OutboxService outbox;
     domain::EventService event_service;
     domain::RegistrationService registrations;
+    domain::TeamService team;
+    domain::ReplayService replays;
 };
 
 }  // namespace convene::testing

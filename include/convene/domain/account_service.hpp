@@ -78,6 +78,9 @@ public:
     Result<SignedIn> Signup(const SignupCommand& command);
     /// 401 invalid_credentials; 429 too_many_attempts after repeated failures.
     Result<SignedIn> Login(const LoginCommand& command);
+    /// A sign-in for `user` without a password: only for an account made for a personal
+    /// link (a speaker's), which has none; the caller checked the link.
+    SignedIn SignInByLink(const model::User& user);
     /// Ends the sign-in session behind `session_token` (no-op when unknown).
     void Logout(std::string_view session_token);
 

@@ -36,6 +36,8 @@ struct EventSessionChange {
     std::optional<std::string> timezone;
     std::optional<int> duration_minutes;
     std::optional<std::string> name;
+    /// An http(s) URL of its recording; empty to remove it.
+    std::optional<std::string> recording_url;
 };
 
 /// Events and their dated sessions. Members and admins create events; an event is seen and
@@ -46,6 +48,12 @@ public:
     static constexpr int kMaxDescriptionLength = 5000;
     static constexpr int kMaxSessionsPerRequest = 52;
     static constexpr int kDefaultDurationMinutes = 60;
+    static constexpr std::size_t kMaxRecordingUrlLength = 2000;
+
+    struct ManagedSession {
+        model::Event event;
+        model::EventSession session;
+    };
 
     /// A room opens this long before its session starts, for those with a personal link.
     static constexpr std::chrono::minutes kRoomOpensBefore{15};
@@ -61,7 +69,8 @@ public:
     /// 422 invalid_title / invalid_description. The slug comes from the title, made unique.
     Result<model::EventSummary> Create(const model::User& caller, std::string_view title,
                                        std::string_view description);
-    /// Newest first: the caller's own events, or every event for an admin.
+    /// Newest first: the caller's own events and those they are in the team of, or every
+    /// event for an admin.
     std::vector<model::EventSummary> List(const model::User& caller);
     Result<model::EventSummary> Get(const model::User& caller, std::string_view id);
     Result<model::EventSummary> Update(const model::User& caller, std::string_view id,
@@ -76,8 +85,8 @@ public:
                                                          const NewEventSessions& request);
     Result<std::vector<model::EventSession>> ListSessions(const model::User& caller,
                                                           std::string_view event_id);
-    /// Moves or renames one event session; `starts_at` follows from the new wall time and
-    /// zone. A move tells every registrant (updated invitation, reminders moved) and moves the
+    /// Moves or renames one event session, or sets its recording; `starts_at` follows from
+    /// the new wall time and zone. A move tells every registrant (updated invitation, reminders moved) and moves the
     /// room's end. 404 event_session_not_found; 409 session_cancelled; 422 as for AddSessions.
     Result<model::EventSession> UpdateSession(const model::User& caller,
                                               std::string_view event_id,
@@ -100,31 +109,43 @@ public:
     /// Returns how many moved.
     int RealignStarts();
 
-    /// The event session's room, made when first asked for (the organizer entering it).
-    /// 409 session_cancelled.
+    /// The event session and its event, for the event's managers and the session's team
+    /// (403 not_on_team for the rest of the event's team, 404 for anyone else).
+    Result<ManagedSession> FindTeamSession(storage::Connection& db, const model::User& caller,
+                                           std::string_view event_id,
+                                           std::string_view session_id);
+    /// The event session's room, made when first asked for: for the event's managers and
+    /// the session's team (403 not_on_team for the rest of the event's team). 409
+    /// session_cancelled.
     Result<model::Session> EnterRoom(const model::User& caller, std::string_view event_id,
                                      std::string_view session_id);
 
+    /// Inside the caller's transaction: the room's co-facilitators become the session's team
+    /// and speakers (the event's owner owns it). Returns whoever lost access, for
+    /// SessionService::AccessRevoked after the commit. Nothing for a session without a room.
+    std::vector<std::string> SyncRoomTeam(storage::Connection& db, const model::Event& event,
+                                          const model::EventSession& session);
+
     /// Inside the caller's transaction: the session's room, made now if it has none (stored
-    /// on `session`). Call sessions().RoomChanged after the commit when `created`.
+    /// on `session`), its co-facilitators the session's team. Call sessions().RoomChanged
+    /// after the commit when `created`.
     model::Session EnsureRoom(storage::Connection& db, const model::Event& event,
                               model::EventSession& session, bool& created);
     SessionService& sessions() { return sessions_; }
 
-    /// The event and its session, if the caller may manage the event; else the 404 to answer.
+    /// The event, if the caller may see it (its managers and its team); else the 404.
+    Result<model::EventSummary> FindVisible(storage::Connection& db, const model::User& caller,
+                                            std::string_view event_id);
+    /// The event, if the caller may manage it (its owner and admins); else the 404 to answer.
     Result<model::EventSummary> FindManaged(storage::Connection& db, const model::User& caller,
                                             std::string_view event_id);
-
-private:
-    struct ManagedSession {
-        model::Event event;
-        model::EventSession session;
-    };
     /// The event session and its event, if the caller may manage the event; else the 404 to
     /// answer; with `scheduled_only`, 409 session_cancelled for a cancelled one.
     Result<ManagedSession> FindManagedSession(storage::Connection& db, const model::User& caller,
                                               std::string_view event_id,
                                               std::string_view session_id, bool scheduled_only);
+
+private:
 
     /// A session's time changed: its SEQUENCE goes up, registrants get the update and new
     /// reminders, its room's end follows. Inside the caller's transaction; the room's change

@@ -111,6 +111,11 @@ public:
     /// After the commit of CreateRoom or UpdateRoom: re-arms auto-close and tells live clients.
     void RoomChanged(std::string_view room_id, std::optional<SessionEvent> change);
 
+    /// After a commit that took `user_id` off the room's co-facilitators: their live sockets go.
+    void AccessRevoked(std::string_view room_id, std::string_view user_id) {
+        events_.AccessRevoked(room_id, user_id);
+    }
+
     /// When a trashed session is purged.
     util::Instant PurgeAt(const model::Session& session) const {
         return *session.deleted_at + settings_.trash_retention;

@@ -16,8 +16,10 @@
 #include "convene/domain/join_service.hpp"
 #include "convene/domain/outbox_service.hpp"
 #include "convene/domain/registration_service.hpp"
+#include "convene/domain/replay_service.hpp"
 #include "convene/domain/session_service.hpp"
 #include "convene/domain/slide_service.hpp"
+#include "convene/domain/team_service.hpp"
 #include "convene/http/json.hpp"
 #include "convene/http/request.hpp"
 #include "convene/http/static_files.hpp"
@@ -66,6 +68,8 @@ struct Services {
     domain::OutboxService& outbox;
     domain::EventService& events;
     domain::RegistrationService& registrations;
+    domain::TeamService& team;
+    domain::ReplayService& replays;
     /// True when the server can serve (database reachable). Used by /healthz.
     std::function<bool()> ready;
 };

@@ -52,6 +52,9 @@ public:
         std::string base_url;
         /// Participant-count pushes are coalesced to at most one per interval per room.
         std::chrono::milliseconds count_interval{250};
+        /// Told the participant counts each flush pushed (0 for a room everyone left), on
+        /// the flushing thread, outside every lock: the sessions' attendance over time.
+        std::function<void(const std::vector<std::pair<std::string, std::size_t>>&)> counted;
     };
     using Loader = std::function<std::optional<domain::LiveSnapshot>(std::string_view)>;
 

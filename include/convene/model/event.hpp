@@ -47,8 +47,21 @@ struct EventSession {
     /// iCalendar SEQUENCE of its invitations: up by one at each move and at the cancel.
     int sequence = 0;
     std::int64_t registrant_count = 0;
+    /// A recording of it, attached by the organizer (http or https).
+    std::optional<std::string> recording_url;
 
     util::Instant EndsAt() const { return starts_at + std::chrono::minutes{duration_minutes}; }
+    bool HasEnded(util::Instant now) const {
+        return status != EventSessionStatus::kCancelled && EndsAt() <= now;
+    }
+    /// As read at `now`: a scheduled session whose end has passed has ended.
+    EventSession At(util::Instant now) const {
+        auto read = *this;
+        if (read.status == EventSessionStatus::kScheduled && EndsAt() <= now) {
+            read.status = EventSessionStatus::kEnded;
+        }
+        return read;
+    }
 };
 
 enum class RegistrationSource { kSelf, kOrganizer };

@@ -19,7 +19,8 @@ public:
     /// With its session count and next scheduled start after `now`.
     static std::optional<model::EventSummary> Find(Connection& db, std::string_view id,
                                                    util::Instant now);
-    /// Newest first: those `owner_id` owns, or every event when `owner_id` is empty.
+    /// Newest first: those `owner_id` owns or is in the team of, or every event when
+    /// `owner_id` is empty.
     static std::vector<model::EventSummary> List(Connection& db, std::string_view owner_id,
                                                  util::Instant now);
 
@@ -41,7 +42,7 @@ public:
                                                                 std::string_view room_id);
     static std::optional<model::EventSummary> FindBySlug(Connection& db, std::string_view slug,
                                                          util::Instant now);
-    /// Writes name, start, timezone, starts_at, duration, status, room and sequence.
+    /// Writes name, start, timezone, starts_at, duration, status, room, sequence, recording.
     static void UpdateSession(Connection& db, const model::EventSession& session);
     static void DeleteSession(Connection& db, std::string_view session_id);
     /// The event session that starts last, if any.

@@ -5,6 +5,15 @@
 
 namespace convene::http::handlers {
 namespace {
+std::string SessionCookie(const Call& call, std::string_view value, long long max_age);
+}  // namespace
+
+void SetSessionCookie(const Call& call, Response& response, const domain::SignedIn& signed_in) {
+    response.SetHeader("Set-Cookie",
+                       SessionCookie(call, signed_in.session_token, signed_in.lifetime.count()));
+}
+
+namespace {
 
 std::string SessionCookie(const Call& call, std::string_view value, long long max_age) {
     std::string cookie = std::string(kSessionCookie) + "=" + std::string(value) +
@@ -16,8 +25,7 @@ std::string SessionCookie(const Call& call, std::string_view value, long long ma
 
 Response SignedInResponse(const Call& call, int status, const domain::SignedIn& signed_in) {
     auto response = JsonResponse(status, RenderUser(signed_in.user));
-    response.SetHeader("Set-Cookie",
-                       SessionCookie(call, signed_in.session_token, signed_in.lifetime.count()));
+    SetSessionCookie(call, response, signed_in);
     return response;
 }
 

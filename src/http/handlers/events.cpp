@@ -54,7 +54,9 @@ domain::Result<domain::EventSessionChange> SessionFields(const Json& body) {
     if (!duration) return duration.error();
     auto name = OptionalString(body, "name", "invalid_name");
     if (!name) return name.error();
-    return domain::EventSessionChange{*start, *timezone, *duration, *name};
+    auto recording = OptionalString(body, "recording_url", "invalid_recording_url");
+    if (!recording) return recording.error();
+    return domain::EventSessionChange{*start, *timezone, *duration, *name, *recording};
 }
 
 /// Deletes and cancels cannot be undone: they need `?confirm=true`.

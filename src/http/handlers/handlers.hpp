@@ -31,6 +31,8 @@ inline std::optional<int> ParseDecimal(std::string_view text) {
 Response Healthz(Call& call);
 
 // accounts.cpp
+/// Sets the sign-in cookie of `signed_in` on `response`.
+void SetSessionCookie(const Call& call, Response& response, const domain::SignedIn& signed_in);
 Response Signup(Call& call);
 Response Login(Call& call);
 Response Logout(Call& call);
@@ -72,6 +74,8 @@ Response PresentPage(Call& call);
 Response EventPage(Call& call);
 Response RegistrationPage(Call& call);
 Response PersonalLinkPage(Call& call);
+Response SpeakerPage(Call& call);
+Response ReplayPage(Call& call);
 
 // facilitators.cpp
 Response ListFacilitators(Call& call);
@@ -108,9 +112,21 @@ Response AddRegistrant(Call& call);
 Response RemoveRegistrant(Call& call);
 Response ListParticipants(Call& call);
 Response EnterEventRoom(Call& call);
+Response GetReplay(Call& call);
 Response InviteToEvent(Call& call);
 Response GetPersonalLink(Call& call);
 Response EnterByPersonalLink(Call& call);
+
+// team.cpp
+Response ListTeam(Call& call);
+Response AddTeamMember(Call& call);
+Response RemoveTeamMember(Call& call);
+Response GetSessionTeam(Call& call);
+Response IncludeInSessionTeam(Call& call);
+Response ExcludeFromSessionTeam(Call& call);
+Response AddSpeaker(Call& call);
+Response RemoveSpeaker(Call& call);
+Response EnterAsSpeaker(Call& call);
 
 // join.cpp
 /// `{session, participant_token, participant_id, returning}`.

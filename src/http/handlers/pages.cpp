@@ -16,6 +16,13 @@ Response PresentPage(Call& call) { return Page(call, "present.html"); }
 
 Response EventPage(Call& call) { return Page(call, "event.html"); }
 
+Response SpeakerPage(Call& call) {
+    const bool cancelled = call.services.team.IsCancelledSpeakerLink(call.Param("token"));
+    return Page(call, cancelled ? "cancelled.html" : "speaker.html");
+}
+
+Response ReplayPage(Call& call) { return Page(call, "replay.html"); }
+
 Response RegistrationPage(Call& call) {
     const bool known = call.services.registrations.PublicView(call.Param("slug"), std::nullopt)
                            .has_value();

@@ -77,6 +77,34 @@ Response ParticipantsCsv(const model::ParticipantStats& stats) {
 
 }  // namespace
 
+Response GetReplay(Call& call) {
+    auto replay = call.services.replays.Get(call.User(), call.Param("id"), call.Param("session_id"));
+    if (!replay) return Error(call, replay.error());
+    Json slides = Json::array(), attendance = Json::array();
+    for (const auto& show : replay->slides) {
+        slides.push_back({{"at", util::FormatRfc3339(show.at)},
+                          {"slide_id", show.slide_id ? Json(*show.slide_id) : Json(nullptr)},
+                          {"title", show.title}});
+    }
+    for (const auto& sample : replay->attendance) {
+        attendance.push_back(
+            {{"at", util::FormatRfc3339(sample.at)}, {"participants", sample.participants}});
+    }
+    const auto time = [](const std::optional<util::Instant>& at) {
+        return at ? Json(util::FormatRfc3339(*at)) : Json(nullptr);
+    };
+    const auto& room = replay->room;
+    return JsonResponse(200, {{"session", RenderEventSession(replay->session)},
+                              {"room_id", room ? Json(room->id) : Json(nullptr)},
+                              {"opened_at", room ? time(room->created_at) : Json(nullptr)},
+                              {"closed_at", room ? time(room->closed_at) : Json(nullptr)},
+                              {"slides", slides},
+                              {"attendance", attendance},
+                              {"peak", replay->peak},
+                              {"registrants", replay->session.registrant_count},
+                              {"attended", replay->attended}});
+}
+
 Response GetPublicEvent(Call& call) {
     auto view = call.services.registrations.PublicView(call.Param("slug"),
                                                        call.request.QueryParam("visitor"));

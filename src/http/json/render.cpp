@@ -114,6 +114,7 @@ Json RenderEventSession(const model::EventSession& s) {
     json["event_id"] = s.event_id;
     json["registrant_count"] = s.registrant_count;
     json["room_id"] = s.room_id ? Json(*s.room_id) : Json(nullptr);
+    json["recording_url"] = s.recording_url ? Json(*s.recording_url) : Json(nullptr);
     return json;
 }
 

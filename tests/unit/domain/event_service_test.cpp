@@ -105,6 +105,40 @@ TEST_F(EventServiceTest, WeeklySessionsKeepTheirWallTimeAcrossDst) {
     EXPECT_EQ(event_service.ListSessions(member, id)->size(), 4u);
 }
 
+TEST_F(EventServiceTest, WeeklySeriesAcrossEveryChangeOfBothSidesOfTheAtlantic) {
+    const auto id = NewEvent(member, "Series").event.id;
+    auto series = [&](const char* start, const char* zone, int count) {
+        auto added = event_service.AddSessions(member, id,
+                                               {.start = start, .timezone = zone, .count = count});
+        EXPECT_TRUE(added) << zone;
+        return added ? Instants(*added) : std::vector<std::string>{};
+    };
+    // Paris leaves summer time on Sunday 25 October 2026.
+    EXPECT_EQ(series("2026-10-18T18:00", "Europe/Paris", 2),
+              (std::vector<std::string>{"2026-10-18T16:00:00Z", "2026-10-25T17:00:00Z"}));
+    // New York leaves daylight time on 1 November 2026 and goes back on 14 March 2027.
+    EXPECT_EQ(series("2026-10-27T09:00", "America/New_York", 2),
+              (std::vector<std::string>{"2026-10-27T13:00:00Z", "2026-11-03T14:00:00Z"}));
+    EXPECT_EQ(series("2027-03-09T09:00", "America/New_York", 2),
+              (std::vector<std::string>{"2027-03-09T14:00:00Z", "2027-03-16T13:00:00Z"}));
+    // Between the two changes of March the gap between Paris and New York is 5 hours, not 6.
+    EXPECT_EQ(series("2027-03-21T10:00", "Europe/Paris", 1),
+              std::vector<std::string>{"2027-03-21T09:00:00Z"});
+    // A zone with a half-hour offset, and one with a quarter-hour offset.
+    EXPECT_EQ(series("2027-01-05T19:00", "Asia/Kolkata", 1),
+              std::vector<std::string>{"2027-01-05T13:30:00Z"});
+    EXPECT_EQ(series("2027-01-05T19:00", "Asia/Kathmandu", 1),
+              std::vector<std::string>{"2027-01-05T13:15:00Z"});
+    // Dates that do not exist are refused, not rolled over.
+    for (const char* bad : {"2027-02-29T10:00", "2026-04-31T10:00", "2026-13-01T10:00",
+                            "2026-12-01T24:00", "2026-12-01T10:60", "2026-12-01 10:00"}) {
+        auto refused = event_service.AddSessions(member, id,
+                                                 {.start = bad, .timezone = "Europe/Paris"});
+        ASSERT_FALSE(refused) << bad;
+        EXPECT_EQ(refused.error().code, "invalid_start") << bad;
+    }
+}
+
 TEST_F(EventServiceTest, DstGapsMoveForwardAndOverlapsTakeTheFirstInstant) {
     const auto id = NewEvent(member).event.id;
     auto gap = event_service.AddSessions(member, id, {.start = "2027-03-28T02:30",

@@ -193,5 +193,80 @@ TEST_F(RegistrationsRoutesTest, TheOrganizerEntersTheRoomAndInvitesPeopleToTheEv
               404);
 }
 
+TEST_F(RegistrationsRoutesTest, TheTeamAndSpeakersRunTheRoomsTheOwnerManages) {
+    const std::string base = "/api/events/" + event_id;
+    auto added = Call(Method::kPost, base + "/team", ann, {{"email", "bob@example.org"}});
+    ASSERT_EQ(added.status, 201) << added.body;
+    const std::string bob_id = Body(added)["user_id"];
+    EXPECT_EQ(ErrorCode(Call(Method::kPost, base + "/team", ann, {{"email", "x@example.org"}})),
+              "user_not_found");
+    EXPECT_EQ(Body(Call(Method::kGet, base + "/team", ann))["members"].size(), 1u);
+    // Bob sees the event and enters the room as a co-facilitator, but does not manage it.
+    EXPECT_EQ(Body(Call(Method::kGet, "/api/events", bob))["events"].size(), 1u);
+    auto room = Call(Method::kPost, base + "/sessions/" + first + "/room", bob);
+    ASSERT_EQ(room.status, 200) << room.body;
+    const std::string room_id = Body(room)["room_id"];
+    EXPECT_EQ(Body(Call(Method::kGet, "/api/sessions/" + room_id, bob))["role"], "facilitator");
+    EXPECT_EQ(Call(Method::kPatch, base, bob, {{"title", "Bob's"}}).status, 404);
+    EXPECT_EQ(Call(Method::kGet, base + "/team", bob).status, 404);
+    auto left_out = Call(Method::kDelete, base + "/sessions/" + second + "/team/" + bob_id, ann);
+    ASSERT_EQ(left_out.status, 200) << left_out.body;
+    EXPECT_TRUE(Body(left_out)["members"].empty());
+    auto refused = Call(Method::kPost, base + "/sessions/" + second + "/room", bob);
+    EXPECT_EQ(refused.status, 403);
+    EXPECT_EQ(ErrorCode(refused), "not_on_team");
+
+    auto speaker = Call(Method::kPost, base + "/sessions/" + first + "/speakers", ann,
+                        {{"name", "Sam"}, {"email", "sam@example.org"}});
+    ASSERT_EQ(speaker.status, 201) << speaker.body;
+    EXPECT_EQ(Body(speaker)["joined"], false);
+    EXPECT_FALSE(Body(speaker).contains("link"));  // only ever in the speaker's email
+    const auto mail = outbox.List(std::nullopt, 1).messages.at(0).text_body;
+    const auto at = mail.find("/s/stk_");
+    ASSERT_NE(at, std::string::npos);
+    const auto token = mail.substr(at + 3, mail.find('\n', at) - at - 3);
+    auto entered = Send(Method::kPost, "/api/public/speakers/" + token + "/enter", "");
+    ASSERT_EQ(entered.status, 200) << entered.body;
+    EXPECT_EQ(Body(entered)["url"], "/sessions/" + room_id);
+    const auto cookie = std::string(entered.Header("Set-Cookie").value_or(""));
+    ASSERT_TRUE(cookie.starts_with("convene_session=")) << cookie;
+    const auto sam = cookie.substr(0, cookie.find(';'));
+    EXPECT_EQ(Body(Call(Method::kGet, "/api/sessions/" + room_id, sam))["role"], "facilitator");
+    auto session_team = Body(Call(Method::kGet, base + "/sessions/" + first + "/team", ann));
+    EXPECT_EQ(session_team["speakers"][0]["joined"], true);
+    EXPECT_EQ(Call(Method::kPost, "/api/public/speakers/stk_nope/enter", "").status, 404);
+    const std::string speaker_id = Body(speaker)["id"];
+    EXPECT_EQ(Call(Method::kDelete, base + "/sessions/" + first + "/speakers/" + speaker_id, ann)
+                  .status,
+              204);
+    EXPECT_EQ(Call(Method::kGet, "/api/sessions/" + room_id, sam).status, 404);
+}
+
+TEST_F(RegistrationsRoutesTest, AReplayGivesTheTimelineAndTheRecording) {
+    const std::string base = "/api/events/" + event_id + "/sessions/" + first;
+    auto before = Call(Method::kGet, base + "/replay", ann);
+    ASSERT_EQ(before.status, 200) << before.body;
+    EXPECT_TRUE(Body(before)["room_id"].is_null());
+    EXPECT_TRUE(Body(before)["slides"].empty());
+    const std::string room = Body(Call(Method::kPost, base + "/room", ann))["room_id"];
+    replays.RecordAttendance({{room, 2}});
+    auto patched = Call(Method::kPatch, base, ann, {{"recording_url", "https://v.example.org/1"}});
+    ASSERT_EQ(patched.status, 200) << patched.body;
+    EXPECT_EQ(Body(patched)["recording_url"], "https://v.example.org/1");
+    EXPECT_EQ(ErrorCode(Call(Method::kPatch, base, ann, {{"recording_url", "ftp://x"}})),
+              "invalid_recording_url");
+    const auto replay = Body(Call(Method::kGet, base + "/replay", ann));
+    EXPECT_EQ(replay["room_id"], room);
+    EXPECT_TRUE(replay["opened_at"].is_string());
+    EXPECT_TRUE(replay["closed_at"].is_null());
+    EXPECT_EQ(replay["attendance"].size(), 1u);
+    EXPECT_EQ(replay["attendance"][0]["participants"], 2);
+    EXPECT_EQ(replay["peak"], 2);
+    EXPECT_EQ(replay["registrants"], 0);
+    EXPECT_EQ(replay["attended"], 0);
+    EXPECT_EQ(replay["session"]["recording_url"], "https://v.example.org/1");
+    EXPECT_EQ(Call(Method::kGet, base + "/replay", bob).status, 404);
+}
+
 }  // namespace
 }  // namespace convene::http

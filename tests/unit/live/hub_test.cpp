@@ -190,3 +190,41 @@ TEST_F(HubTest, CloseAllSaysGoingAway) {
 
 }  // namespace
 }  // namespace convene::live
+
+namespace convene::live {
+namespace {
+
+TEST(HubAttendance, EachCountPushedIsToldOnceAndAnEmptiedRoomCountsZero) {
+    std::mutex mutex;
+    std::condition_variable told;
+    std::vector<std::pair<std::string, std::size_t>> counts;
+    model::Session session;
+    session.id = "s1";
+    Hub hub([&](std::string_view) { return std::optional(domain::LiveSnapshot{session, {}, {}}); },
+            {.base_url = "https://convene.test",
+             .count_interval = 20ms,
+             .counted = [&](const std::vector<std::pair<std::string, std::size_t>>& pushed) {
+                 std::lock_guard lock(mutex);
+                 counts.insert(counts.end(), pushed.begin(), pushed.end());
+                 told.notify_all();
+             }});
+    auto wait_for = [&](std::size_t participants) {
+        std::unique_lock lock(mutex);
+        return told.wait_for(lock, 5s, [&] {
+            return !counts.empty() && counts.back() == std::pair<std::string, std::size_t>{
+                                                           "s1", participants};
+        });
+    };
+    std::vector<std::shared_ptr<FakeSubscriber>> crowd;
+    for (int i = 0; i < 3; ++i) {
+        crowd.push_back(std::make_shared<FakeSubscriber>());
+        ASSERT_TRUE(hub.Subscribe("s1", Audience::kParticipant, "p" + std::to_string(i),
+                                  crowd.back()));
+    }
+    EXPECT_TRUE(wait_for(3));
+    for (const auto& subscriber : crowd) hub.Unsubscribe("s1", subscriber.get());
+    EXPECT_TRUE(wait_for(0));
+}
+
+}  // namespace
+}  // namespace convene::live
