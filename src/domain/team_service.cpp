@@ -65,9 +65,25 @@ Result<model::TeamMember> TeamService::AddTeamMember(const model::User& caller,
             return Conflict("already_in_team", "They are in the team already.");
         }
         SyncRooms(*db, found->event, revoked);
+        const auto link = events_.BaseUrl() + "/events/" + found->event.id;
+        const auto subject = "You are on the team of \"" + found->event.title + "\"";
+        const auto text = "Hello " + user->name + ",\n\n" + caller.name + " added you to the "
+                          "team of \"" + found->event.title + "\": you run its sessions with "
+                          "the facilitator's controls.\n\nThe event and its rooms: " + link +
+                          "\n";
+        const auto html = "<!doctype html><html><body><p>Hello " + HtmlEscape(user->name) +
+                          ",</p><p>" + HtmlEscape(caller.name) + " added you to the team of "
+                          "&ldquo;" + HtmlEscape(found->event.title) + "&rdquo;: you run its "
+                          "sessions with the facilitator's controls.</p><p><a href=\"" +
+                          HtmlEscape(link) + "\">The event and its rooms</a></p></body></html>";
+        storage::OutboxRepository::Enqueue(
+            *db, NewEmail(random_, clock_.Now(), events_.BaseUrl(), user->email, subject, text,
+                          html, "team_added", std::nullopt));
         tx.Commit();
         member = {user->id, user->email, user->name};
     }
+    for (const auto& [room, user] : revoked) events_.sessions().AccessRevoked(room, user);
+    mail_queued_();
     return member;
 }
 
@@ -229,6 +245,7 @@ Result<SpeakerEntry> TeamService::EnterAsSpeaker(const std::string& token) {
     model::User user;
     model::Session room;
     bool created = false;
+    std::vector<std::string> revoked;
     {
         auto db = database_.Acquire();
         storage::Transaction tx(*db);
@@ -257,11 +274,12 @@ Result<SpeakerEntry> TeamService::EnterAsSpeaker(const std::string& token) {
         }
         TeamRepository::SetSpeakerUser(*db, speaker->id, account->id);
         room = events_.EnsureRoom(*db, event->event, *session, created);
-        if (!created) events_.SyncRoomTeam(*db, event->event, *session);
+        if (!created) revoked = events_.SyncRoomTeam(*db, event->event, *session);
         tx.Commit();
         user = *account;
     }
     if (created) events_.sessions().RoomChanged(room.id, std::nullopt);
+    for (const auto& revoked_user : revoked) events_.sessions().AccessRevoked(room.id, revoked_user);
     SpeakerEntry entry{room.id, std::nullopt};
     if (user.password_hash == kNoPassword) entry.signed_in = accounts_.SignInByLink(user);
     return entry;

@@ -55,6 +55,16 @@ TEST_F(TeamServiceTest, TheTeamModeratesEverySessionThenIsAdjustedPerSession) {
     EXPECT_EQ(team.AddTeamMember(organizer, event.id, "nobody@example.org").error().code,
               "user_not_found");
     EXPECT_EQ(team.ListTeam(organizer, event.id)->size(), 2u);
+    {
+        // Each is told, with the event page where its rooms are.
+        auto db = database.Acquire();
+        const auto mails = storage::OutboxRepository::List(*db, std::nullopt, 10);
+        ASSERT_EQ(mails.size(), 2u);
+        EXPECT_EQ(mails[0].kind, "team_added");
+        EXPECT_EQ(mails[0].recipient, "theo@example.org");
+        EXPECT_NE(mails[0].text_body.find("http://convene.test/events/" + event.id),
+                  std::string::npos);
+    }
     EXPECT_EQ(RoomHosts(first_room), Sorted({tina.id, theo.id}));
     const auto second_room = RoomOf(1);  // a room made after: the team from the start
     EXPECT_EQ(RoomHosts(second_room), Sorted({tina.id, theo.id}));
