@@ -1,0 +1,425 @@
+// convene-load: opens N participant WebSockets on one session of a server under test, makes
+// it broadcast a series of changes, and reports how long each delivery took, from the trigger
+// to each recipient and to the last one.
+//
+// Two kinds of server speak the same measurement:
+//   --server convene  Convene: an organizer signs up, makes a session; N participants join it
+//                     by code (each from its own address, through X-Forwarded-For: start
+//                     Convene with --trusted-proxy 127.0.0.1), open /ws/sessions/{id}; each
+//                     change is a new title (PATCH /api/sessions/{id}).
+//   --server peer     bench/peer/server.mjs (Node.js + ws): /ws, POST /broadcast {title}.
+//
+// The sockets are read by one thread; the triggers are sent from another, so that waiting for
+// an HTTP answer never delays a read. Each change waits for every recipient (or --timeout-ms)
+// before the next. One JSON object on stdout; progress on stderr.
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+struct Options {
+    std::string host = "127.0.0.1";
+    std::string port;
+    std::string server = "convene";
+    int clients = 1000;
+    int changes = 20;
+    int gap_ms = 100;
+    int timeout_ms = 30000;
+    int connecting = 200;  ///< upgrades in flight at once
+    int server_pid = 0;    ///< when given, its resident memory is read along the way
+};
+
+[[noreturn]] void Fail(const std::string& what) {
+    std::cerr << "convene-load: " << what << "\n";
+    std::exit(1);
+}
+
+Options Parse(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string flag = argv[i];
+        if (i + 1 >= argc) Fail("missing value after " + flag);
+        const std::string value = argv[++i];
+        auto number = [&] {
+            int n = 0;
+            const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+            if (ec != std::errc{} || end != value.data() + value.size() || n < 0) {
+                Fail(flag + " wants a whole number");
+            }
+            return n;
+        };
+        if (flag == "--host") o.host = value;
+        else if (flag == "--port") o.port = value;
+        else if (flag == "--server") o.server = value;
+        else if (flag == "--clients") o.clients = number();
+        else if (flag == "--changes") o.changes = number();
+        else if (flag == "--gap-ms") o.gap_ms = number();
+        else if (flag == "--timeout-ms") o.timeout_ms = number();
+        else if (flag == "--connecting") o.connecting = std::max(1, number());
+        else if (flag == "--server-pid") o.server_pid = number();
+        else Fail("unknown flag " + flag);
+    }
+    if (o.port.empty()) Fail("--port is required");
+    if (o.server != "convene" && o.server != "peer") Fail("--server is convene or peer");
+    return o;
+}
+
+/// One keep-alive HTTP/1.1 connection for the set-up calls and the triggers.
+class HttpConnection {
+public:
+    explicit HttpConnection(const Options& o) : options_(o), stream_(ioc_) { Connect(); }
+
+    struct Answer {
+        unsigned status = 0;
+        std::string body;
+        std::string cookie;
+    };
+
+    Answer Send(http::verb method, const std::string& target, const std::string& body,
+                const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+        http::request<http::string_body> request{method, target, 11};
+        request.set(http::field::host, options_.host + ":" + options_.port);
+        request.set(http::field::origin, "http://" + options_.host + ":" + options_.port);
+        if (!body.empty()) request.set(http::field::content_type, "application/json");
+        for (const auto& [name, value] : headers) request.set(name, value);
+        if (!bearer_.empty()) request.set(http::field::authorization, "Bearer " + bearer_);
+        request.body() = body;
+        request.prepare_payload();
+        http::response<http::string_body> response;
+        try {
+            Exchange(request, response);
+        } catch (const beast::system_error&) {
+            // The server closed the idle keep-alive connection (it waited while the sockets
+            // came up): once more on a new one.
+            Connect();
+            response = {};
+            Exchange(request, response);
+        }
+        return {response.result_int(), response.body(),
+                std::string(response[http::field::set_cookie])};
+    }
+
+    void UseBearer(std::string token) { bearer_ = std::move(token); }
+
+private:
+    void Connect() {
+        beast::error_code ignored;
+        stream_.socket().close(ignored);
+        buffer_.clear();
+        tcp::resolver resolver(ioc_);
+        stream_.connect(resolver.resolve(options_.host, options_.port));
+    }
+    void Exchange(http::request<http::string_body>& request,
+                  http::response<http::string_body>& response) {
+        http::write(stream_, request);
+        http::read(stream_, buffer_, response);
+    }
+
+    const Options& options_;
+    net::io_context ioc_;
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    std::string bearer_;
+};
+
+json Expect(const HttpConnection::Answer& answer, unsigned status, const std::string& what) {
+    if (answer.status != status) {
+        Fail(what + ": HTTP " + std::to_string(answer.status) + " " + answer.body);
+    }
+    return answer.body.empty() ? json() : json::parse(answer.body);
+}
+
+/// When each change reached each client (nanoseconds on the steady clock; 0: not yet).
+struct Arrivals {
+    Arrivals(int changes, int clients)
+        : at(static_cast<std::size_t>(changes), std::vector<std::int64_t>(static_cast<std::size_t>(clients), 0)),
+          received(static_cast<std::size_t>(changes)) {}
+    std::vector<std::vector<std::int64_t>> at;
+    std::vector<std::atomic<int>> received;
+};
+
+std::int64_t Now() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+        .count();
+}
+
+/// The change number a message carries (`round-<k>`), if any.
+std::optional<int> RoundOf(std::string_view text) {
+    constexpr std::string_view kMarker = "round-";
+    const auto at = text.find(kMarker);
+    if (at == std::string_view::npos) return std::nullopt;
+    int round = 0;
+    const auto* start = text.data() + at + kMarker.size();
+    const auto [end, ec] = std::from_chars(start, text.data() + text.size(), round);
+    if (ec != std::errc{} || end == start) return std::nullopt;
+    return round;
+}
+
+/// Every participant socket, read by one io_context on one thread.
+class Crowd {
+public:
+    Crowd(const Options& o, std::vector<std::string> targets, Arrivals& arrivals)
+        : options_(o), targets_(std::move(targets)), arrivals_(arrivals) {
+        tcp::resolver resolver(ioc_);
+        endpoints_ = resolver.resolve(o.host, o.port);
+    }
+
+    /// Opens every socket (at most --connecting upgrades at once); true when all are in and
+    /// have their first message.
+    bool Connect(std::chrono::milliseconds timeout) {
+        const int first = std::min<int>(options_.connecting, static_cast<int>(targets_.size()));
+        for (int i = 0; i < first; ++i) Open(next_++);
+        thread_ = std::thread([this] { ioc_.run(); });
+        const auto deadline = Clock::now() + timeout;
+        while (ready_.load() + failed_.load() < static_cast<int>(targets_.size()) &&
+               Clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds{20});  // progress polling
+        }
+        return ready_.load() == static_cast<int>(targets_.size());
+    }
+    int Ready() const { return ready_.load(); }
+    int Failed() const { return failed_.load(); }
+
+    void Stop() {
+        ioc_.stop();
+        if (thread_.joinable()) thread_.join();
+    }
+
+private:
+    struct Socket {
+        explicit Socket(net::io_context& ioc) : ws(ioc) {}
+        websocket::stream<beast::tcp_stream> ws;
+        beast::flat_buffer buffer;
+        bool greeted = false;
+    };
+
+    void Open(std::size_t index) {
+        auto socket = std::make_shared<Socket>(ioc_);
+        socket->ws.set_option(websocket::stream_base::decorator([](websocket::request_type& r) {
+            r.set(http::field::user_agent, "convene-load");
+        }));
+        beast::get_lowest_layer(socket->ws).async_connect(
+            endpoints_, [this, socket, index](beast::error_code ec, const tcp::endpoint&) {
+                if (ec) return Failed(index, "connect", ec);
+                socket->ws.async_handshake(
+                    options_.host + ":" + options_.port, targets_[index],
+                    [this, socket, index](beast::error_code ec2) {
+                        if (ec2) return Failed(index, "upgrade", ec2);
+                        Read(socket, index);
+                    });
+            });
+    }
+
+    void OpenNext() {
+        if (next_ < targets_.size()) Open(next_++);
+    }
+
+    void Failed(std::size_t index, const char* what, beast::error_code ec) {
+        if (failed_.fetch_add(1) < 5) {
+            std::cerr << "client " << index << ": " << what << ": " << ec.message() << "\n";
+        }
+        OpenNext();
+    }
+
+    void Read(const std::shared_ptr<Socket>& socket, std::size_t index) {
+        socket->ws.async_read(socket->buffer, [this, socket, index](beast::error_code ec,
+                                                                    std::size_t) {
+            if (ec) return;  // closed: the server or Stop()
+            const auto at = Now();
+            const auto data = socket->buffer.cdata();
+            const std::string_view text(static_cast<const char*>(data.data()), data.size());
+            if (!socket->greeted) {
+                socket->greeted = true;
+                ready_.fetch_add(1);
+                OpenNext();
+            }
+            if (auto round = RoundOf(text);
+                round && *round >= 0 && *round < static_cast<int>(arrivals_.at.size())) {
+                auto& slot = arrivals_.at[static_cast<std::size_t>(*round)][index];
+                if (slot == 0) {
+                    slot = at;
+                    arrivals_.received[static_cast<std::size_t>(*round)].fetch_add(
+                        1, std::memory_order_release);
+                }
+            }
+            socket->buffer.consume(socket->buffer.size());
+            Read(socket, index);
+        });
+    }
+
+    const Options& options_;
+    std::vector<std::string> targets_;
+    Arrivals& arrivals_;
+    net::io_context ioc_;
+    tcp::resolver::results_type endpoints_;
+    std::size_t next_ = 0;
+    std::atomic<int> ready_{0};
+    std::atomic<int> failed_{0};
+    std::thread thread_;
+};
+
+/// The resident memory of process `pid` in KiB (VmRSS), 0 when unknown.
+long ResidentKib(int pid) {
+    if (pid <= 0) return 0;
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.starts_with("VmRSS:")) return std::strtol(line.c_str() + 6, nullptr, 10);
+    }
+    return 0;
+}
+
+double Percentile(std::vector<double> values, double p) {
+    if (values.empty()) return 0;
+    std::sort(values.begin(), values.end());
+    const auto rank = static_cast<std::size_t>(p / 100.0 * static_cast<double>(values.size() - 1) + 0.5);
+    return values[std::min(rank, values.size() - 1)];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const auto options = Parse(argc, argv);
+    HttpConnection http_connection(options);
+    std::vector<std::string> targets;
+    std::string change_target;
+    const auto n = static_cast<std::size_t>(options.clients);
+
+    const auto setup_started = Clock::now();
+    if (options.server == "convene") {
+        const auto email = "bench-" + std::to_string(Now()) + "@bench.invalid";
+        const auto signed_up = http_connection.Send(
+            http::verb::post, "/api/auth/signup",
+            json{{"email", email}, {"password", "benchmark password"}, {"name", "Bench"}}.dump());
+        Expect(signed_up, 201, "sign-up");
+        const auto cookie = signed_up.cookie.substr(0, signed_up.cookie.find(';'));
+        const auto token = Expect(http_connection.Send(http::verb::post, "/api/tokens",
+                                                       json{{"name", "bench"}}.dump(),
+                                                       {{"Cookie", cookie}}),
+                                  201, "API token")["token"];
+        http_connection.UseBearer(token.get<std::string>());
+        const auto session = Expect(
+            http_connection.Send(http::verb::post, "/api/sessions", json{{"title", "bench"}}.dump()),
+            201, "session");
+        const std::string id = session["id"];
+        const std::string code = session["code"];
+        change_target = "/api/sessions/" + id;
+        for (std::size_t i = 0; i < n; ++i) {
+            // Each participant from its own address, as phones are (through a trusted proxy).
+            const auto address = "10." + std::to_string((i >> 16) & 255) + "." +
+                                 std::to_string((i >> 8) & 255) + "." + std::to_string(i & 255);
+            const auto joined = Expect(
+                http_connection.Send(http::verb::post, "/api/join", json{{"code", code}}.dump(),
+                                     {{"X-Forwarded-For", address}}),
+                200, "join " + std::to_string(i));
+            targets.push_back("/ws/sessions/" + id + "?participant_token=" +
+                              joined["participant_token"].get<std::string>());
+        }
+    } else {
+        change_target = "/broadcast";
+        targets.assign(n, "/ws");
+    }
+    const auto joined_in = Clock::now() - setup_started;
+
+    Arrivals arrivals(options.changes, options.clients);
+    std::optional<Crowd> crowd;
+    crowd.emplace(options, targets, arrivals);
+    const auto rss_before = ResidentKib(options.server_pid);
+    const auto connect_started = Clock::now();
+    if (!crowd->Connect(std::chrono::milliseconds{options.timeout_ms} * 4)) {
+        Fail("only " + std::to_string(crowd->Ready()) + " of " + std::to_string(n) +
+             " sockets came up (" + std::to_string(crowd->Failed()) + " failed)");
+    }
+    const auto connected_in = Clock::now() - connect_started;
+    std::this_thread::sleep_for(std::chrono::seconds{1});  // let the server settle, then read
+    const auto rss_connected = ResidentKib(options.server_pid);
+    std::cerr << n << " sockets up in "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(connected_in).count()
+              << " ms\n";
+
+    std::vector<double> deliveries;  // every delivery's latency, ms
+    std::vector<double> lasts;       // per change: to the last recipient, ms
+    double busy_s = 0;               // sum over changes of trigger → last recipient
+    int missing = 0;
+    deliveries.reserve(n * static_cast<std::size_t>(options.changes));
+    for (int round = 0; round < options.changes; ++round) {
+        const auto body = json{{"title", "round-" + std::to_string(round)}}.dump();
+        const auto t0 = Now();
+        const auto answer = http_connection.Send(
+            options.server == "convene" ? http::verb::patch : http::verb::post, change_target,
+            body);
+        if (answer.status >= 300) Fail("trigger: HTTP " + std::to_string(answer.status));
+        const auto deadline = Clock::now() + std::chrono::milliseconds{options.timeout_ms};
+        auto& received = arrivals.received[static_cast<std::size_t>(round)];
+        while (received.load(std::memory_order_acquire) < options.clients &&
+               Clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::microseconds{200});  // completion polling
+        }
+        std::int64_t last = t0;
+        for (const auto at : arrivals.at[static_cast<std::size_t>(round)]) {
+            if (at == 0) {
+                ++missing;
+                continue;
+            }
+            deliveries.push_back(static_cast<double>(at - t0) / 1e6);
+            last = std::max(last, at);
+        }
+        lasts.push_back(static_cast<double>(last - t0) / 1e6);
+        busy_s += static_cast<double>(last - t0) / 1e9;
+        std::this_thread::sleep_for(std::chrono::milliseconds{options.gap_ms});
+    }
+    crowd->Stop();
+    crowd.reset();  // every socket closes
+    std::this_thread::sleep_for(std::chrono::seconds{2});  // the server notices and lets go
+    const auto rss_after = ResidentKib(options.server_pid);
+
+    const auto ms = [](auto duration) {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
+    };
+    json result{{"server", options.server},
+                {"clients", options.clients},
+                {"changes", options.changes},
+                {"setup_ms", ms(joined_in)},
+                {"connect_ms", ms(connected_in)},
+                {"p50_ms", Percentile(deliveries, 50)},
+                {"p99_ms", Percentile(deliveries, 99)},
+                {"max_ms", deliveries.empty() ? 0 : *std::max_element(deliveries.begin(),
+                                                                       deliveries.end())},
+                {"last_p50_ms", Percentile(lasts, 50)},
+                {"last_max_ms", lasts.empty() ? 0 : *std::max_element(lasts.begin(), lasts.end())},
+                {"deliveries_per_s",
+                 busy_s > 0 ? static_cast<double>(deliveries.size()) / busy_s : 0},
+                {"missing", missing},
+                {"rss_before_kib", rss_before},
+                {"rss_connected_kib", rss_connected},
+                {"rss_after_kib", rss_after},
+                {"rss_per_client_bytes",
+                 n > 0 ? static_cast<double>(rss_connected - rss_before) * 1024.0 /
+                             static_cast<double>(n)
+                       : 0}};
+    std::cout << result.dump() << std::endl;
+    return missing == 0 ? 0 : 2;
+}
