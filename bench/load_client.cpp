@@ -393,8 +393,16 @@ int main(int argc, char** argv) {
     }
     crowd->Stop();
     crowd.reset();  // every socket closes
-    std::this_thread::sleep_for(std::chrono::seconds{2});  // the server notices and lets go
-    const auto rss_after = ResidentKib(options.server_pid);
+    // The server notices 10,000 closes over a few seconds: read its memory until it has not
+    // moved by more than 1% for 2 s (at most 15 s).
+    auto rss_after = ResidentKib(options.server_pid);
+    for (int steady = 0, waited = 0; options.server_pid > 0 && steady < 4 && waited < 30;
+         ++waited) {
+        std::this_thread::sleep_for(std::chrono::milliseconds{500});
+        const auto now_kib = ResidentKib(options.server_pid);
+        steady = std::abs(now_kib - rss_after) * 100 <= rss_after ? steady + 1 : 0;
+        rss_after = now_kib;
+    }
 
     const auto ms = [](auto duration) {
         return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
+
 #include <iostream>
 
 #include "convene/domain/account_service.hpp"
@@ -20,6 +22,7 @@
 #include "convene/jobs/outbox_relay.hpp"
 #include "convene/jobs/scheduler.hpp"
 #include "convene/live/hub.hpp"
+#include "convene/live/release_tracker.hpp"
 #include "convene/mail/mailer.hpp"
 #include "convene/http/routes.hpp"
 #include "convene/http/static_files.hpp"
@@ -192,8 +195,12 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
     // only reads once a client subscribes, long after both exist.
     p.hub = std::make_unique<live::Hub>(
         [parts = parts_.get()](std::string_view id) { return parts->sessions->Snapshot(id); },
-        live::Hub::Settings{.counted = [parts = parts_.get()](const auto& counts) {
+        live::Hub::Settings{.counted = [parts = parts_.get(),
+                                        departures = live::ReleaseTracker(1000)](
+                                           const auto& counts) mutable {
             if (parts->replays) parts->replays->RecordAttendance(counts);
+            // A crowd left: give the memory their connections used back to the system.
+            if (departures.Report(counts)) malloc_trim(0);
         }});
     // The scheduler is built after the service it drives; until then there is nothing to wake.
     p.sessions = std::make_unique<domain::SessionService>(

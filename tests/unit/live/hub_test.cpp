@@ -1,4 +1,5 @@
 #include "convene/live/hub.hpp"
+#include "convene/live/release_tracker.hpp"
 
 #include <gtest/gtest.h>
 
@@ -224,6 +225,27 @@ TEST(HubAttendance, EachCountPushedIsToldOnceAndAnEmptiedRoomCountsZero) {
     EXPECT_TRUE(wait_for(3));
     for (const auto& subscriber : crowd) hub.Unsubscribe("s1", subscriber.get());
     EXPECT_TRUE(wait_for(0));
+}
+
+}  // namespace
+}  // namespace convene::live
+
+namespace convene::live {
+namespace {
+
+TEST(ReleaseTracker, SaysSoOnceEnoughParticipantsHaveLeftAcrossRooms) {
+    ReleaseTracker tracker(100);
+    EXPECT_FALSE(tracker.Report({{"a", 80}, {"b", 70}}));  // arrivals release nothing
+    EXPECT_FALSE(tracker.Report({{"a", 20}}));              // 60 left
+    EXPECT_TRUE(tracker.Report({{"b", 10}}));               // 60 more: 120 ≥ 100
+    EXPECT_FALSE(tracker.Report({{"b", 5}}));               // 5 since then: not yet
+    EXPECT_TRUE(tracker.Report({{"a", 0}}));                // a room empties, 25 ≥ 100/10
+    EXPECT_FALSE(tracker.Report({{"b", 50}}));              // arrivals again
+    EXPECT_FALSE(tracker.Report({{"c", 0}}));               // an unknown room: nothing left
+    EXPECT_FALSE(tracker.Report({{"b", 48}}));              // 2 left
+    EXPECT_FALSE(tracker.Report({{"b", 45}, {"d", 3}, {"d", 0}}));  // 6 in all, a tiny room
+                                                            // emptied: under a tenth
+    EXPECT_TRUE(tracker.Report({{"b", 0}}));                // 51 ≥ 10 and b emptied
 }
 
 }  // namespace
