@@ -1,20 +1,12 @@
 // Every flow of the web app in Debian's headless Chromium, each test with its own server.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  accessibilityProblems, closePeople, decodeQr, eventually, launchBrowser, newPerson, screenshot, startConvene,
-  startSmtpSink, takePageErrors,
+  accessibilityProblems, decodeQr, eventually, newPerson, screenshot, startConvene, startSmtpSink,
+  useBrowser,
 } from './harness.js';
 
-let browser;
-before(async () => { browser = await launchBrowser(); });
-after(async () => { await browser.close(); });
-// No page may throw an error that nobody handles.
-afterEach(async () => {
-  const errors = takePageErrors();
-  await closePeople();
-  assert.deepEqual(errors, []);
-});
+useBrowser();
 
 /// Signs up through the sign-in page, which leads to My sessions.
 async function signUp(page, server, name, email) {
@@ -28,7 +20,7 @@ async function signUp(page, server, name, email) {
 
 /// A facilitator signs up on the site and creates a session; returns its page.
 async function facilitatorWithSession(server, title = 'Weekly sync') {
-  const page = await newPerson(browser);
+  const page = await newPerson();
   await signUp(page, server, 'Ann Organizer', 'ann@example.org');
   await page.fill('#new-title', title);
   await page.click('#create-form button[type=submit]');
@@ -64,7 +56,7 @@ test('a facilitator runs a session that participants follow live', async () => {
     await screenshot(ann, 'session');
 
     // A participant on a phone joins by code.
-    const bob = await newPerson(browser, { viewport: { width: 390, height: 844 }, isMobile: true });
+    const bob = await newPerson({ viewport: { width: 390, height: 844 }, isMobile: true });
     await bob.goto(server.url);
     assert.equal(await bob.getAttribute('#code', 'inputmode'), 'numeric');
     await bob.fill('#code', `${code.slice(0, 3)} ${code.slice(3)}`);  // as pasted, with a space
@@ -75,7 +67,7 @@ test('a facilitator runs a session that participants follow live', async () => {
     await screenshot(bob, 'participant');
 
     // Another joins by the link.
-    const cat = await newPerson(browser);
+    const cat = await newPerson();
     await cat.goto(joinUrl);
     await eventually(() => text(cat, '#slide-title'), 'What went well?');
     await eventually(() => text(ann, '#participants'), '2');
@@ -120,7 +112,7 @@ test('a facilitator runs a session that participants follow live', async () => {
     await eventually(() => screen.isVisible('#closed'), true);
 
     // And the code no longer lets anyone in.
-    const dan = await newPerson(browser);
+    const dan = await newPerson();
     await dan.goto(server.url);
     await dan.fill('#code', code);
     await dan.click('#join-form button[type=submit]');
@@ -156,7 +148,7 @@ test('the QR code on the page is the join link, and a new code breaks the old on
     await ann.waitForFunction(() => document.getElementById('qr').complete);
     await eventually(async () => decodeQr(await ann.locator('#qr').screenshot()), newUrl);
 
-    const bob = await newPerson(browser);
+    const bob = await newPerson();
     const old = await bob.goto(oldUrl);
     assert.equal(old.status(), 404);
     await bob.goto(server.url);
@@ -225,7 +217,7 @@ test('sessions list: filters, duplicate, delete with undo', async () => {
 test('French from the browser language, with a switch; pages are light and strict', async () => {
   const server = await startConvene();
   try {
-    const page = await newPerson(browser, { locale: 'fr-FR' });
+    const page = await newPerson({ locale: 'fr-FR' });
     let bytes = 0;
     page.on('response', async (response) => {
       bytes += (await response.body().catch(() => Buffer.alloc(0))).length;
@@ -258,7 +250,7 @@ test('a co-facilitator sees the session read-only where only the owner may act',
     await ann.click('#cohost-form button[type=submit]');
     await eventually(async () => (await text(ann, '#cohosts')).includes('waiting for sign-up'), true);
 
-    const dan = await newPerson(browser);
+    const dan = await newPerson();
     await signUp(dan, server, 'Dan', 'dan@example.org');
     const card = dan.locator('.session-card', { hasText: 'Planning' });
     assert.match(await card.textContent(), /co-facilitator/);
@@ -312,7 +304,7 @@ test('slides are edited and reordered; the end date is shown in the viewer\'s zo
     });
     const cookies = await ann.context().cookies();
     for (const timezoneId of ['Europe/Paris', 'America/New_York', 'Asia/Tokyo']) {
-      const viewer = await newPerson(browser, { timezoneId });
+      const viewer = await newPerson({ timezoneId });
       await viewer.context().addCookies(cookies);
       await viewer.goto(ann.url());
       await viewer.waitForSelector('#page:not([hidden])');
@@ -329,7 +321,7 @@ test('slides are edited and reordered; the end date is shown in the viewer\'s zo
 test('join messages: too many tries; the keyboard alone is enough', async () => {
   const server = await startConvene();
   try {
-    const page = await newPerson(browser);
+    const page = await newPerson();
     await page.goto(server.url);
     // Tab from the top of the page reaches the code field, and Enter submits.
     let focused = '';

@@ -1,21 +1,13 @@
 // The organizer's pages for recurring events (/events and /events/<id>) in Debian's headless
 // Chromium, each test with its own server.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  accessibilityProblems, closePeople, eventually, launchBrowser, newPerson, screenshot,
-  startConvene, startSmtpSink, takePageErrors,
+  accessibilityProblems, eventually, newPerson, screenshot, startConvene, startSmtpSink,
+  useBrowser,
 } from './harness.js';
 
-let browser;
-before(async () => { browser = await launchBrowser(); });
-after(async () => { await browser.close(); });
-// No page may throw an error that nobody handles.
-afterEach(async () => {
-  const errors = takePageErrors();
-  await closePeople();
-  assert.deepEqual(errors, []);
-});
+useBrowser();
 
 const text = (page, selector) => page.locator(selector).textContent();
 
@@ -34,7 +26,7 @@ function shown(instant, timeZone) {
 
 /// An organizer in `timezoneId` signs up (landing on My sessions) and goes to Events.
 async function organizer(server, timezoneId) {
-  const page = await newPerson(browser, { timezoneId });
+  const page = await newPerson({ timezoneId });
   await page.goto(`${server.url}/signin#signup`);
   await page.fill('#signup-name', 'Ann Organizer');
   await page.fill('#signup-email', 'ann@example.org');
@@ -264,7 +256,7 @@ test('an organizer registers people, invites by email, reads the participants, e
 
 /// Someone else signs up in their own browser (landing on My sessions).
 async function signUp(server, name, email, options = {}) {
-  const page = await newPerson(browser, options);
+  const page = await newPerson(options);
   await page.goto(`${server.url}/signin#signup`);
   await page.fill('#signup-name', name);
   await page.fill('#signup-email', email);
@@ -350,7 +342,7 @@ test('an organizer builds a team and invites a speaker, who all run the rooms', 
     assert.ok(link, mail.text);
 
     // Sue follows it in a browser of her own: the same room, as a facilitator.
-    const sue = await newPerson(browser);
+    const sue = await newPerson();
     await sue.goto(link);
     await sue.waitForURL(room);
     await sue.waitForSelector('#page:not([hidden])');
@@ -399,7 +391,7 @@ test('a session\'s replay: the slides shown, who was there, the recording', asyn
     await assertAccessible(ann, 'an empty replay');
 
     // A registrant enters the room of the next one by their link; Ann shows a slide there.
-    const ravi = await newPerson(browser);
+    const ravi = await newPerson();
     await ravi.goto(`${server.url}/e/drop-in`);
     await ravi.waitForSelector('#form-section:not([hidden])');
     await ravi.fill('#name', 'Ravi');

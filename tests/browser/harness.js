@@ -4,6 +4,8 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { after, afterEach, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const BINARY = process.env.CONVENE_BINARY;
@@ -101,18 +103,30 @@ export async function startConvene(flags = []) {
   };
 }
 
-export async function launchBrowser() {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync',
-           '--no-first-run'],
+let browser;
+
+/// For a test file: one headless Chromium for all its tests (Debian's), and after each test
+/// every person's context closed and a check that no page threw an error nobody handled.
+export function useBrowser() {
+  before(async () => {
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+             '--disable-background-networking', '--disable-component-update', '--disable-sync',
+             '--no-first-run'],
+    });
+  });
+  after(async () => { await browser.close(); });
+  afterEach(async () => {
+    const errors = takePageErrors();
+    await closePeople();
+    assert.deepEqual(errors, []);
   });
 }
 
 /// A new browser context (its own cookies and storage: another person), English unless told.
-export async function newPerson(browser, options = {}) {
+export async function newPerson(options = {}) {
   const context = await browser.newContext({ locale: 'en-US', ...options });
   contexts.push(context);
   const page = await context.newPage();
@@ -125,13 +139,13 @@ export async function newPerson(browser, options = {}) {
 
 const contexts = [];
 /// Closes every person's browser context (at the end of a test: its server is gone).
-export async function closePeople() {
+async function closePeople() {
   await Promise.all(contexts.splice(0).map((context) => context.close()));
 }
 
 /// Uncaught errors of every page since the last call (a test ends by checking there are none).
 const pageErrors = [];
-export function takePageErrors() {
+function takePageErrors() {
   return pageErrors.splice(0);
 }
 

@@ -1,25 +1,17 @@
 // The public side of events in Debian's headless Chromium: the registration page in the
 // visitor's own zone, personal links (countdown, room, cancelled page), in two languages.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
-  accessibilityProblems, closePeople, eventually, launchBrowser, newPerson, screenshot,
-  startConvene, takePageErrors,
+  accessibilityProblems, eventually, newPerson, screenshot, startConvene, useBrowser,
 } from './harness.js';
 
-let browser;
-before(async () => { browser = await launchBrowser(); });
-after(async () => { await browser.close(); });
-afterEach(async () => {
-  const errors = takePageErrors();
-  await closePeople();
-  assert.deepEqual(errors, []);
-});
+useBrowser();
 
 /// An organizer (signed up through the API in their own browser context) with an event and
 /// its sessions; `api` calls the server as them.
 async function organizerWithEvent(server, title, sessions) {
-  const page = await newPerson(browser);
+  const page = await newPerson();
   const api = async (method, path, data) => {
     const response = await page.request.fetch(`${server.url}${path}`, {
       method, data, headers: { Origin: server.url },
@@ -46,7 +38,7 @@ test('a visitor in New York registers in their own time; the cancel reaches thei
     const organizer = await organizerWithEvent(server, 'Weekly Demo',
       { start: `${nextJanuary()}T10:00`, timezone: 'Europe/Paris', count: 3 });
 
-    const visitor = await newPerson(browser, { timezoneId: 'America/New_York' });
+    const visitor = await newPerson({ timezoneId: 'America/New_York' });
     await visitor.goto(`${server.url}/e/${organizer.event.slug}`);
     await visitor.waitForSelector('#form-section:not([hidden])');
     assert.equal(await visitor.textContent('#event-title'), 'Weekly Demo');
@@ -118,7 +110,7 @@ test('a registrant enters the room by their link as the same participant', async
     // A session starting in 10 minutes: its room is open (it opens 15 minutes before).
     const soon = new Date(Date.now() + 10 * 60000).toISOString().slice(0, 16);
     const organizer = await organizerWithEvent(server, 'Drop-in', { start: soon, timezone: 'UTC' });
-    const visitor = await newPerson(browser, { timezoneId: 'Asia/Kolkata', locale: 'fr-FR' });
+    const visitor = await newPerson({ timezoneId: 'Asia/Kolkata', locale: 'fr-FR' });
     await visitor.goto(`${server.url}/e/${organizer.event.slug}`);
     await visitor.waitForSelector('#form-section:not([hidden])');
     assert.equal(await visitor.textContent('label[for=name]'), 'Votre nom');
