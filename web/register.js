@@ -11,7 +11,9 @@ let event = null;
 function visitorId() {
   let id = localStorage.getItem(VISITOR_KEY);
   if (!id) {
-    id = crypto.randomUUID();
+    // getRandomValues, not randomUUID: the latter exists only on https or localhost.
+    id = Array.from(crypto.getRandomValues(new Uint8Array(16)),
+      (byte) => byte.toString(16).padStart(2, '0')).join('');
     localStorage.setItem(VISITOR_KEY, id);
   }
   return id;
