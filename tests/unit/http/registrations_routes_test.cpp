@@ -163,9 +163,17 @@ TEST_F(RegistrationsRoutesTest, DeleteNeedsNoRegistrantsCancelIsAllowedWithThem)
     auto refused = Call(Method::kDelete, base + first + "?confirm=true", ann);
     EXPECT_EQ(refused.status, 409);
     EXPECT_EQ(ErrorCode(refused), "has_registrants");
+    const std::string room = Body(Call(Method::kPost, base + first + "/room", ann))["room_id"];
+    const std::string join_url = Body(Call(Method::kGet, "/api/sessions/" + room, ann))["join_url"];
+    const auto join_path = join_url.substr(join_url.find("/j/"));
+    EXPECT_NE(Call(Method::kGet, join_path, "").body.find("/live.js"), std::string::npos);
     auto cancelled = Call(Method::kPost, base + first + "/cancel?confirm=true", ann);
     ASSERT_EQ(cancelled.status, 200);
     EXPECT_EQ(Body(cancelled)["status"], "cancelled");
+    // The room's own join link now shows the cancelled page too.
+    auto page = Call(Method::kGet, join_path, "");
+    EXPECT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("/cancelled.js"), std::string::npos) << page.body.substr(0, 300);
     EXPECT_EQ(Call(Method::kDelete, base + second + "?confirm=true", ann).status, 204);
 }
 
