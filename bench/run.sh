@@ -6,11 +6,11 @@
 #   bench/run.sh                 fan-out at 1k, 5k and 10k participants, 5 runs of each
 #   bench/run.sh --quick         1k only, 2 runs of each (a smoke run)
 #
-# Results: bench/results/fanout.json (every run), bench/results/fanout.md (medians and
-# ratios) and docs/performance-fanout.png (latency against N).
+# Results: bench/results/fanout.jsonl (every run), fanout.json (the same with the machine,
+# for the plot), fanout.md (medians and ratios) and docs/performance-fanout.png (latency
+# against N).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
 
 sizes=(1000 5000 10000)
 runs=5
