@@ -101,7 +101,18 @@ Result<SignedIn> AccountService::Signup(const SignupCommand& command) {
     return signed_in;
 }
 
-SignedIn AccountService::SignInByLink(const model::User& user) {
+model::User AccountService::LinkAccount(std::string email, std::string name) const {
+    return model::User{.id = random_.Id(),
+                       .email = std::move(email),
+                       .name = std::move(name),
+                       .password_hash = std::string(kNoPassword),
+                       .role = model::Role::kMember,
+                       .default_session_days = 20,
+                       .created_at = clock_.Now()};
+}
+
+std::optional<SignedIn> AccountService::SignInByLink(const model::User& user) {
+    if (user.password_hash != kNoPassword) return std::nullopt;
     auto db = database_.Acquire();
     storage::Transaction tx(*db);
     auto signed_in = StartSession(*db, user);

@@ -60,10 +60,6 @@ Result<util::LocalMinutes> ValidStart(std::string_view start) {
     return *parsed;
 }
 
-AppError InvalidTimezone() {
-    return Invalid("invalid_timezone", "timezone must be an IANA time zone name, like Europe/Paris.");
-}
-
 /// The parsed start, trimmed name and recording of a request about an event session, once
 /// every field it carries is valid.
 struct ValidFields {

@@ -51,10 +51,7 @@ Result<Registered> RegistrationService::Add(storage::Connection& db, const model
     auto session = EventRepository::FindSession(db, event.id, request.session_id);
     if (!session) return SessionNotFound();
     const auto zone = request.timezone.value_or(session->timezone);
-    if (!util::IsKnownZone(zone)) {
-        return Invalid("invalid_timezone",
-                       "timezone must be an IANA time zone name, like Europe/Paris.");
-    }
+    if (!util::IsKnownZone(zone)) return InvalidTimezone();
     if (session->status == model::EventSessionStatus::kCancelled) {
         return Conflict("session_cancelled", "This session is cancelled.");
     }

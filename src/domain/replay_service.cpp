@@ -18,8 +18,6 @@ void ReplayService::RecordAttendance(
     auto db = database_.Acquire();
     storage::Transaction tx(*db);
     for (const auto& [session_id, participants] : counts) {
-        // A session deleted meanwhile has nothing to keep.
-        if (!storage::SessionRepository::FindById(*db, session_id)) continue;
         storage::ReplayRepository::AddAttendance(
             *db, session_id, {now, static_cast<std::int64_t>(participants)});
     }

@@ -15,8 +15,6 @@ using storage::EventRepository;
 using storage::TeamRepository;
 
 constexpr std::string_view kSpeakerPrefix = "stk_";
-/// The password hash of an account made for a speaker's link: no password matches it.
-constexpr std::string_view kNoPassword = "!";
 
 AppError UserNotFound() {
     return NotFound("user_not_found",
@@ -263,13 +261,7 @@ Result<SpeakerEntry> TeamService::EnterAsSpeaker(const std::string& token) {
         }
         auto account = storage::UserRepository::FindByEmail(*db, speaker->email);
         if (!account) {
-            account = model::User{.id = random_.Id(),
-                                  .email = speaker->email,
-                                  .name = speaker->name,
-                                  .password_hash = std::string(kNoPassword),
-                                  .role = model::Role::kMember,
-                                  .default_session_days = 20,
-                                  .created_at = clock_.Now()};
+            account = accounts_.LinkAccount(speaker->email, speaker->name);
             storage::UserRepository::Insert(*db, *account);
         }
         TeamRepository::SetSpeakerUser(*db, speaker->id, account->id);
@@ -280,9 +272,7 @@ Result<SpeakerEntry> TeamService::EnterAsSpeaker(const std::string& token) {
     }
     if (created) events_.sessions().RoomChanged(room.id, std::nullopt);
     for (const auto& revoked_user : revoked) events_.sessions().AccessRevoked(room.id, revoked_user);
-    SpeakerEntry entry{room.id, std::nullopt};
-    if (user.password_hash == kNoPassword) entry.signed_in = accounts_.SignInByLink(user);
-    return entry;
+    return SpeakerEntry{room.id, accounts_.SignInByLink(user)};
 }
 
 }  // namespace convene::domain

@@ -121,4 +121,8 @@ std::optional<std::string> SingleLine(std::string_view text, std::size_t max_cha
     return trimmed;
 }
 
+AppError InvalidTimezone() {
+    return Invalid("invalid_timezone", "timezone must be an IANA time zone name, like Europe/Paris.");
+}
+
 }  // namespace convene::domain

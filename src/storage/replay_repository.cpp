@@ -5,8 +5,10 @@ namespace {
 
 constexpr std::string_view kAddSlideShow =
     "INSERT INTO slide_shows (session_id, slide_id, title, at) VALUES (?, ?, ?, ?)";
+// Nothing for a session deleted meanwhile.
 constexpr std::string_view kAddAttendance =
-    "INSERT INTO attendance_samples (session_id, at, participants) VALUES (?, ?, ?)";
+    "INSERT INTO attendance_samples (session_id, at, participants) "
+    "SELECT id, ?, ? FROM sessions WHERE id = ?";
 constexpr std::string_view kSlideShows =
     "SELECT at, slide_id, title FROM slide_shows WHERE session_id = ? ORDER BY at, id";
 constexpr std::string_view kAttendance =
@@ -21,7 +23,7 @@ void ReplayRepository::AddSlideShow(Connection& db, std::string_view session_id,
 
 void ReplayRepository::AddAttendance(Connection& db, std::string_view session_id,
                                      const AttendanceSample& sample) {
-    db.Prepare(kAddAttendance).BindAll(session_id, sample.at, sample.participants).Run();
+    db.Prepare(kAddAttendance).BindAll(sample.at, sample.participants, session_id).Run();
 }
 
 std::vector<SlideShow> ReplayRepository::SlideShows(Connection& db, std::string_view session_id) {

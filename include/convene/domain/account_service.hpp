@@ -78,9 +78,15 @@ public:
     Result<SignedIn> Signup(const SignupCommand& command);
     /// 401 invalid_credentials; 429 too_many_attempts after repeated failures.
     Result<SignedIn> Login(const LoginCommand& command);
-    /// A sign-in for `user` without a password: only for an account made for a personal
-    /// link (a speaker's), which has none; the caller checked the link.
-    SignedIn SignInByLink(const model::User& user);
+    /// The password hash of an account made for a personal link (a speaker's): no password
+    /// matches it, so only the link signs it in.
+    static constexpr std::string_view kNoPassword = "!";
+    /// A new account for `email` without a password (not stored: the caller inserts it in
+    /// its own transaction).
+    model::User LinkAccount(std::string email, std::string name) const;
+    /// A sign-in for `user` by a personal link the caller checked; nullopt for an account
+    /// that has a password (its owner signs in with it: a link never does).
+    std::optional<SignedIn> SignInByLink(const model::User& user);
     /// Ends the sign-in session behind `session_token` (no-op when unknown).
     void Logout(std::string_view session_token);
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "convene/domain/error.hpp"
+
 namespace convene::domain {
 
 /// Trims ASCII whitespace at both ends.
@@ -26,5 +28,8 @@ bool IsSingleLineText(std::string_view text);
 
 /// `text` trimmed, when that is 1 to `max_chars` characters of valid UTF-8 on one line.
 std::optional<std::string> SingleLine(std::string_view text, std::size_t max_chars);
+
+/// 422 invalid_timezone: not an IANA zone of the system's tz database.
+AppError InvalidTimezone();
 
 }  // namespace convene::domain

@@ -27,6 +27,7 @@ class ReplayRepository {
 public:
     static void AddSlideShow(Connection& db, std::string_view session_id,
                              const SlideShow& show);
+    /// Nothing when the session is gone.
     static void AddAttendance(Connection& db, std::string_view session_id,
                               const AttendanceSample& sample);
     /// In time order.
