@@ -10,7 +10,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -18,6 +17,7 @@
 #include <boost/beast/websocket.hpp>
 #include <condition_variable>
 #include <future>
+#include <optional>
 #include <unordered_set>
 #include <mutex>
 #include <thread>
@@ -38,12 +38,18 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-/// One accepted connection. Only its strand touches `stream` and `busy`.
+/// One accepted connection. Only its I/O thread touches `stream`, `busy` and `upgrade`.
 struct Connection {
-    explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+    Connection(tcp::socket socket, Mailbox& loop_mailbox)
+        : stream(std::move(socket)), mailbox(loop_mailbox) {}
     beast::tcp_stream stream;
+    Mailbox& mailbox;  ///< its I/O thread's
     std::string client;
     bool busy = false;  ///< a request is being handled; Stop() lets it finish
+    /// A WebSocket upgrade read by Serve, kept until the handshake is done.
+    std::optional<bhttp::request<bhttp::string_body>> upgrade;
+    /// Its WebSocket is open: the session forgets the connection when it ends.
+    bool live = false;
 };
 
 http::Request ToRequest(bhttp::request<bhttp::string_body>&& message, const std::string& client) {
@@ -112,32 +118,49 @@ struct LiveAuthorization {
 
 }  // namespace
 
+/// One I/O thread's loop: its connections live on it alone, so they need no strand, and
+/// what other threads hand them goes through one mailbox.
+struct IoLoop {
+    IoLoop() : context(1), mailbox(context) {}
+    asio::io_context context;
+    Mailbox mailbox;
+};
+
+std::vector<std::unique_ptr<IoLoop>> MakeLoops(std::size_t count) {
+    std::vector<std::unique_ptr<IoLoop>> loops;
+    for (std::size_t i = 0; i < count; ++i) loops.push_back(std::make_unique<IoLoop>());
+    return loops;
+}
+
 struct Server::Impl {
     Impl(Settings s, http::Router& r, live::Hub& h)
         : settings(std::move(s)),
           router(r),
           hub(h),
-          io_threads(settings.io_threads ? settings.io_threads
-                                         : std::max(1u, std::thread::hardware_concurrency())),
           app_pool(settings.app_threads
                        ? settings.app_threads
                        : 2 * std::max<std::size_t>(1, std::thread::hardware_concurrency())),
-          ioc(static_cast<int>(io_threads)),
-          acceptor(asio::make_strand(ioc)),
-          signals(ioc, SIGINT, SIGTERM) {}
+          loops(MakeLoops(settings.io_threads
+                              ? settings.io_threads
+                              : std::max(1u, std::thread::hardware_concurrency()))),
+          acceptor(loops.front()->context),
+          signals(loops.front()->context, SIGINT, SIGTERM) {}
 
     asio::awaitable<void> Accept();
     asio::awaitable<void> Serve(std::shared_ptr<Connection> connection);
     asio::awaitable<void> WriteErrorAndClose(Connection& connection, int status,
                                              std::string code, std::string message,
                                              unsigned version);
+    using Upgrade = bhttp::request<bhttp::string_body>;
+    /// Authorises, completes the handshake and starts the session reading; returns then.
     asio::awaitable<void> ServeWebSocket(std::shared_ptr<Connection> connection,
-                                         bhttp::request<bhttp::string_body> upgrade);
+                                         std::shared_ptr<Upgrade> upgrade);
     /// The hub subscription a WsSession runs once its handshake is done (off the I/O threads).
     std::function<asio::awaitable<bool>(std::shared_ptr<WsSession>)> SubscribeOnPool();
     void Forget(const std::shared_ptr<Connection>& connection);
 
-    /// Logs how a connection ended and forgets it (a named type: see RouteCall).
+    /// Logs how a connection ended and forgets it, or, when Serve left it upgrading to a
+    /// WebSocket, starts that (a named type: see RouteCall).
     struct ConnectionDone {
         Impl* impl;
         std::shared_ptr<Connection> connection;
@@ -147,9 +170,9 @@ struct Server::Impl {
     Settings settings;
     http::Router& router;
     live::Hub& hub;
-    std::size_t io_threads;
     asio::thread_pool app_pool;
-    asio::io_context ioc;
+    std::vector<std::unique_ptr<IoLoop>> loops;
+    std::size_t next_loop = 0;  ///< round robin; only the acceptor's thread uses it
     tcp::acceptor acceptor;
     asio::signal_set signals;
     std::vector<std::thread> threads;
@@ -167,7 +190,8 @@ struct Server::Impl {
 
 asio::awaitable<void> Server::Impl::Accept() {
     for (;;) {
-        auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kTuple);
+        IoLoop& loop = *loops[next_loop++ % loops.size()];
+        auto [ec, socket] = co_await acceptor.async_accept(loop.context, kTuple);
         if (ec) {
             if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
             spdlog::warn("accept failed: {}", ec.message());
@@ -176,7 +200,7 @@ asio::awaitable<void> Server::Impl::Accept() {
             co_await pause.async_wait(kTuple);
             continue;
         }
-        auto connection = std::make_shared<Connection>(std::move(socket));
+        auto connection = std::make_shared<Connection>(std::move(socket), loop.mailbox);
         beast::error_code endpoint_ec;
         const auto remote = connection->stream.socket().remote_endpoint(endpoint_ec);
         connection->client = endpoint_ec ? "unknown" : remote.address().to_string();
@@ -197,7 +221,16 @@ void Server::Impl::ConnectionDone::operator()(std::exception_ptr error) const {
         } catch (const std::exception& e) {
             spdlog::error("connection from {} failed: {}", connection->client, e.what());
         }
+    } else if (connection->upgrade) {
+        // Serve's frame (its parser and buffers) is gone; the WebSocket lives on in its own.
+        auto upgrade = std::make_shared<Upgrade>(std::move(*connection->upgrade));
+        connection->upgrade.reset();
+        asio::co_spawn(connection->stream.get_executor(),
+                       impl->ServeWebSocket(connection, std::move(upgrade)),
+                       ConnectionDone{impl, connection});
+        return;
     }
+    if (connection->live) return;
     impl->Forget(connection);
 }
 
@@ -232,11 +265,11 @@ asio::awaitable<void> Server::Impl::WriteErrorAndClose(Connection& connection, i
 }
 
 asio::awaitable<void> Server::Impl::ServeWebSocket(std::shared_ptr<Connection> connection,
-                                                   bhttp::request<bhttp::string_body> upgrade) {
+                                                   std::shared_ptr<Upgrade> upgrade) {
     // Authorise before any session data is sent (off the I/O thread: it reads the database).
-    auto request = http::Request::Make(http::ParseMethod(upgrade.method_string()),
-                                       std::string(upgrade.target()));
-    for (const auto& field : upgrade) {
+    auto request = http::Request::Make(http::ParseMethod(upgrade->method_string()),
+                                       std::string(upgrade->target()));
+    for (const auto& field : *upgrade) {
         request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
     request.client = connection->client;
@@ -247,7 +280,7 @@ asio::awaitable<void> Server::Impl::ServeWebSocket(std::shared_ptr<Connection> c
         spdlog::info("{} GET {} refused: {}", connection->client, request.path,
                      grant.error().code);
         auto rejecting = WriteErrorAndClose(*connection, http::StatusOf(grant.error().kind),
-                                    grant.error().code, grant.error().message, upgrade.version());
+                                    grant.error().code, grant.error().message, upgrade->version());
         co_await std::move(rejecting);
         co_return;
     }
@@ -256,12 +289,22 @@ asio::awaitable<void> Server::Impl::ServeWebSocket(std::shared_ptr<Connection> c
 
     // The socket is busy for its whole life: Stop() waits for the hub to close it cleanly.
     connection->busy = true;
+    connection->stream.expires_never();
     auto session = std::make_shared<WsSession>(
-        connection, connection->stream, hub, std::move(*grant),
+        connection, connection->stream.socket(), connection->mailbox, hub, std::move(*grant),
         WsSession::Settings{.ping_interval = settings.ws_ping_interval});
-    auto running = session->Run(std::move(upgrade), SubscribeOnPool());
-    co_await std::move(running);
-    connection->busy = false;
+    auto opening = session->Open(*upgrade, SubscribeOnPool());
+    if (!co_await std::move(opening)) {
+        connection->busy = false;
+        co_return;
+    }
+    // From here the session reads by itself: no coroutine frame (nor this request) stays
+    // behind for an idle socket, and the session forgets the connection when it ends.
+    connection->live = true;
+    session->Run([this, connection] {
+        connection->busy = false;
+        Forget(connection);
+    });
 }
 
 std::function<asio::awaitable<bool>(std::shared_ptr<WsSession>)> Server::Impl::SubscribeOnPool() {
@@ -353,8 +396,7 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection
 
         auto message = parser.release();
         if (beast::websocket::is_upgrade(message)) {
-            auto upgrading = ServeWebSocket(connection, std::move(message));
-            co_await std::move(upgrading);
+            connection->upgrade = std::move(message);  // ConnectionDone takes it from here
             co_return;
         }
         const bool head = message.method() == bhttp::verb::head;
@@ -419,8 +461,11 @@ void Server::Start() {
         std::call_once(impl.stop_once, [&] { impl.stop_requested.set_value(); });
     });
     asio::co_spawn(impl.acceptor.get_executor(), impl.Accept(), asio::detached);
-    for (std::size_t i = 0; i < impl.io_threads; ++i) {
-        impl.threads.emplace_back([&impl] { impl.ioc.run(); });
+    for (auto& loop : impl.loops) {
+        impl.threads.emplace_back([&context = loop->context] {
+            auto busy = asio::make_work_guard(context);  // until Stop(), connections or not
+            context.run();
+        });
     }
 }
 
@@ -458,7 +503,7 @@ void Server::Stop() {
                          impl.connections.size());
         }
     }
-    impl.ioc.stop();
+    for (auto& loop : impl.loops) loop->context.stop();
     for (auto& thread : impl.threads) {
         if (thread.joinable()) thread.join();
     }

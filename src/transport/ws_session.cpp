@@ -3,8 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <utility>
 #include <nlohmann/json.hpp>
 
 namespace convene::transport {
@@ -21,18 +22,44 @@ std::shared_ptr<const std::string> Text(const nlohmann::json& json) {
 
 }  // namespace
 
-WsSession::WsSession(std::shared_ptr<void> keep_alive, beast::tcp_stream& stream, live::Hub& hub,
-                     http::LiveGrant grant, Settings settings)
+void Mailbox::Post(Letter letter) {
+    bool first = false;
+    {
+        std::lock_guard lock(mutex_);
+        first = letters_.empty();
+        letters_.push_back(std::move(letter));
+    }
+    // One drain per batch: letters posted while it is pending join it.
+    if (first) asio::post(context_, [this] { Drain(); });
+}
+
+void Mailbox::Drain() {
+    std::vector<Letter> batch;
+    {
+        std::lock_guard lock(mutex_);
+        batch.swap(letters_);
+    }
+    for (auto& letter : batch) {
+        if (letter.message) {
+            letter.session->Enqueue({std::move(letter.message), letter.whole_state});
+        } else {
+            letter.session->CloseAfterQueue(letter.close_code, std::move(letter.close_reason));
+        }
+    }
+}
+
+WsSession::WsSession(std::shared_ptr<void> keep_alive, asio::ip::tcp::socket& socket,
+                     Mailbox& mailbox, live::Hub& hub, http::LiveGrant grant, Settings settings)
     : keep_alive_(std::move(keep_alive)),
-      ws_(stream),
+      ws_(socket),
+      mailbox_(mailbox),
       hub_(hub),
       grant_(std::move(grant)),
       settings_(settings) {}
 
-asio::awaitable<void> WsSession::Run(
-    beast::http::request<beast::http::string_body> upgrade,
+asio::awaitable<bool> WsSession::Open(
+    const beast::http::request<beast::http::string_body>& upgrade,
     std::function<asio::awaitable<bool>(std::shared_ptr<WsSession>)> subscribe) {
-    beast::get_lowest_layer(ws_).expires_never();
     websocket::stream_base::timeout timeout{};
     timeout.handshake_timeout = std::chrono::seconds{10};
     timeout.idle_timeout = 2 * settings_.ping_interval;
@@ -45,32 +72,54 @@ asio::awaitable<void> WsSession::Run(
     ws_.text(true);
 
     auto [accept_ec] = co_await ws_.async_accept(upgrade, kTuple);
-    if (accept_ec) co_return;
+    if (accept_ec) co_return false;
     auto subscribing = subscribe(shared_from_this());  // see server.cpp: no temporaries
     if (!co_await std::move(subscribing)) {
-        Close(live::kCloseSessionDeleted, "session deleted");
+        CloseAfterQueue(live::kCloseSessionDeleted, "session deleted");
     }
+    co_return true;
+}
 
-    beast::flat_buffer buffer;
-    for (;;) {
-        auto [ec, bytes] = co_await ws_.async_read(buffer, kTuple);
-        if (ec) break;  // closed, dropped, timed out, or a message over the cap (1009)
-        if (!ws_.got_text()) {
-            Close(websocket::close_code::unknown_data, "text messages only");
-        } else {
-            HandleClientMessage(
-                std::string_view(static_cast<const char*>(buffer.data().data()), buffer.size()));
-        }
-        buffer.consume(buffer.size());
+void WsSession::Run(std::function<void()> ended) {
+    ended_ = std::move(ended);
+    ReadNext();
+}
+
+void WsSession::ReadNext() {
+    // Small pieces into a message that exists only while one arrives: a whole-message read
+    // would hold a prepared buffer (~1.5 KB) per idle socket for the messages clients rarely
+    // send. Beast still enforces read_message_max. Callbacks rather than a coroutine: an idle
+    // socket's pending read is then the whole of its reading state.
+    ws_.async_read_some(asio::buffer(piece_), [self = shared_from_this()](beast::error_code ec,
+                                                                           std::size_t bytes) {
+        self->OnRead(ec, bytes);
+    });
+}
+
+void WsSession::OnRead(beast::error_code ec, std::size_t bytes) {
+    if (ec) {  // closed, dropped, timed out, or a message over the cap (1009)
+        hub_.Unsubscribe(grant_.session_id, this);
+        if (ended_) std::exchange(ended_, nullptr)();
+        return;
     }
-    hub_.Unsubscribe(grant_.session_id, this);
+    message_.append(piece_.data(), bytes);
+    if (ws_.is_message_done()) {
+        if (!ws_.got_text()) {
+            CloseAfterQueue(websocket::close_code::unknown_data, "text messages only");
+        } else {
+            HandleClientMessage(message_);
+        }
+        std::string().swap(message_);
+    }
+    ReadNext();
 }
 
 void WsSession::HandleClientMessage(std::string_view text) {
     auto message = nlohmann::json::parse(text, nullptr, false);
     if (message.is_discarded() || !message.is_object() || !message.contains("type") ||
         !message["type"].is_string()) {
-        Close(websocket::close_code::bad_payload, "messages are JSON objects with a type");
+        CloseAfterQueue(websocket::close_code::bad_payload,
+                        "messages are JSON objects with a type");
         return;
     }
     const auto type = message["type"].get<std::string>();
@@ -85,19 +134,20 @@ void WsSession::HandleClientMessage(std::string_view text) {
 }
 
 void WsSession::Deliver(std::shared_ptr<const std::string> message, bool whole_state) {
-    asio::dispatch(ws_.get_executor(),
-                   [self = shared_from_this(), item = Queued{std::move(message), whole_state}] {
-                       self->Enqueue(item);
-                   });
+    mailbox_.Post({.session = shared_from_this(), .message = std::move(message),
+                   .whole_state = whole_state});
 }
 
 void WsSession::Close(std::uint16_t code, std::string reason) {
-    asio::dispatch(ws_.get_executor(), [self = shared_from_this(), code, reason] {
-        if (self->close_after_ || self->closing_) return;
-        self->close_after_ =
-            websocket::close_reason(static_cast<websocket::close_code>(code), reason);
-        if (!self->writing_) self->WriteNext();
-    });
+    // Through the same mailbox as deliveries: a close never overtakes a message before it.
+    mailbox_.Post({.session = shared_from_this(), .close_code = code,
+                   .close_reason = std::move(reason)});
+}
+
+void WsSession::CloseAfterQueue(std::uint16_t code, std::string reason) {
+    if (close_after_ || closing_) return;
+    close_after_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
+    if (!writing_) WriteNext();
 }
 
 void WsSession::Enqueue(Queued item) {
@@ -128,15 +178,15 @@ void WsSession::WriteNext() {
         return;
     }
     writing_ = true;
-    auto message = queue_.front().message;
-    ws_.async_write(asio::buffer(*message),
-                    [self = shared_from_this(), message](beast::error_code ec, std::size_t) {
+    ws_.async_write(asio::buffer(*queue_.front().message),
+                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
                         self->writing_ = false;
                         if (ec) {
                             self->queue_.clear();
                             return;
                         }
-                        self->queue_.pop_front();
+                        // At most max_queue entries: erasing the front is a short move.
+                        self->queue_.erase(self->queue_.begin());
                         self->WriteNext();
                     });
 }

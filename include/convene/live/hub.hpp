@@ -22,7 +22,8 @@ namespace convene::live {
 enum class Audience { kFacilitator, kParticipant };
 
 /// A live connection, as the Hub sees it (the transport's WebSocket session implements it).
-/// Both calls are thread-safe and never block: they queue work on the connection's strand.
+/// Both calls are thread-safe and never block: they queue work for the connection's I/O
+/// thread, in the order they were made.
 class Subscriber {
 public:
     virtual ~Subscriber() = default;

@@ -15,9 +15,9 @@ class Hub;
 
 namespace convene::transport {
 
-/// The HTTP server: one io_context on N threads, a strand per connection, handlers run on a
-/// separate application pool so that no I/O thread waits on the database. Beast stays behind
-/// this header.
+/// The HTTP server: an event loop per I/O thread, each connection served by one loop (round
+/// robin), handlers run on a separate application pool so that no I/O thread waits on the
+/// database. Beast stays behind this header.
 class Server {
 public:
     struct Settings {
