@@ -47,7 +47,8 @@ std::unique_ptr<storage::Database> OpenDatabase(const Config& config) {
                                  "); upgrade Convene. The database was not changed.");
     }
     auto database = std::make_unique<storage::Database>(
-        storage::Database::Settings{.path = config.db_path});
+        storage::Database::Settings{.path = config.db_path,
+                                    .synchronous_full = config.sqlite_synchronous_full});
     auto connection = database->Acquire();
     const int applied = storage::Migrate(*connection, storage::EmbeddedMigrations());
     if (applied != found) {

@@ -103,6 +103,12 @@ std::string ApplyLogLevel(Config& config, const std::string& value) {
     return {};
 }
 
+std::string ApplySqliteSynchronous(Config& config, const std::string& value) {
+    if (value != "normal" && value != "full") return "expected normal or full";
+    config.sqlite_synchronous_full = value == "full";
+    return {};
+}
+
 std::string ApplyMaxBody(Config& config, const std::string& value) {
     std::size_t bytes = 0;
     if (!ParseNumber(value, bytes) || bytes < 1024 || bytes > 64 * 1024 * 1024) {
@@ -152,6 +158,8 @@ constexpr Option kOptions[] = {
     {"--listen", "CONVENE_LISTEN", "HOST:PORT", "address to listen on (127.0.0.1:8080)",
      ApplyListen},
     {"--db", "CONVENE_DB", "PATH", "SQLite database file (./convene.db)", ApplyDb},
+    {"--sqlite-synchronous", "CONVENE_SQLITE_SYNCHRONOUS", "MODE",
+     "normal|full: FULL waits for the disk at every commit (normal)", ApplySqliteSynchronous},
     {"--base-url", "CONVENE_BASE_URL", "URL",
      "absolute URL used in links, QR codes and emails (http://<listen>)", ApplyBaseUrl},
     {"--smtp-url", "CONVENE_SMTP_URL", "URL", "SMTP server for outgoing email (none)",

@@ -105,7 +105,7 @@ void Statement::Reset() {
 }
 
 Connection::Connection(const std::string& path, std::chrono::milliseconds busy_timeout,
-                       Mode mode) {
+                       Mode mode, bool synchronous_full) {
     const int access = mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY
                                                : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     const int flags =
@@ -123,7 +123,7 @@ Connection::Connection(const std::string& path, std::chrono::milliseconds busy_t
     Execute("PRAGMA foreign_keys = ON");
     // In-memory databases have no WAL; asking is harmless, the answer is just "memory".
     Execute("PRAGMA journal_mode = WAL");
-    Execute("PRAGMA synchronous = NORMAL");
+    Execute(synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
 }
 
 Connection::~Connection() {

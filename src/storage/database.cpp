@@ -12,11 +12,16 @@ Database::Lease::~Lease() {
 Database::Database(Settings settings) : settings_(std::move(settings)) {
     if (settings_.path == ":memory:") settings_.max_connections = 1;
     // Open the first connection now so that a bad path fails at start-up, not at first use.
-    idle_.push_back(std::make_unique<Connection>(settings_.path, settings_.busy_timeout));
+    idle_.push_back(Open());
     open_ = 1;
 }
 
 Database::~Database() = default;
+
+std::unique_ptr<Connection> Database::Open() const {
+    return std::make_unique<Connection>(settings_.path, settings_.busy_timeout,
+                                        Connection::Mode::kReadWrite, settings_.synchronous_full);
+}
 
 Database::Lease Database::Acquire() {
     std::unique_lock lock(mutex_);
@@ -29,7 +34,7 @@ Database::Lease Database::Acquire() {
     ++open_;
     lock.unlock();
     try {
-        return Lease(*this, std::make_unique<Connection>(settings_.path, settings_.busy_timeout));
+        return Lease(*this, Open());
     } catch (...) {
         lock.lock();
         --open_;

@@ -15,6 +15,9 @@ struct Config {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;
     std::string db_path = "convene.db";
+    /// SQLite's `synchronous` setting: NORMAL (the default; in WAL mode a power cut may lose
+    /// the last commits, never consistency) or FULL (each commit waits for the disk).
+    bool sqlite_synchronous_full = false;
     /// Absolute URL used in links, QR codes and emails; empty: http://<listen address>.
     std::string base_url;
     std::string smtp_url;

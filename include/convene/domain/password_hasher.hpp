@@ -1,5 +1,6 @@
 #pragma once
 
+#include <future>
 #include <string>
 #include <string_view>
 
@@ -24,12 +25,13 @@ public:
     /// True when `password` matches `encoded` (constant time). False for a malformed hash.
     bool Verify(std::string_view encoded, std::string_view password) const;
     /// A hash of a random password: verifying against it costs the same time as a real one,
-    /// so that an unknown email and a wrong password cannot be told apart by timing.
-    const std::string& DummyHash() const { return dummy_; }
+    /// so that an unknown email and a wrong password cannot be told apart by timing. Made on
+    /// a thread of its own when the hasher is built: start-up does not wait ~100 ms for it.
+    const std::string& DummyHash() const { return dummy_.get(); }
 
 private:
     Cost cost_;
-    std::string dummy_;
+    std::shared_future<std::string> dummy_;
 };
 
 }  // namespace convene::domain

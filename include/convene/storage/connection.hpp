@@ -113,8 +113,9 @@ public:
     enum class Mode { kReadWrite, kReadOnly };
     /// Opens (creating if needed) the database at `path`; ":memory:" for a private one.
     /// kReadOnly neither creates nor changes anything (not even the journal mode).
+    /// `synchronous_full`: each commit waits for the disk (FULL), not only checkpoints (NORMAL).
     Connection(const std::string& path, std::chrono::milliseconds busy_timeout,
-               Mode mode = Mode::kReadWrite);
+               Mode mode = Mode::kReadWrite, bool synchronous_full = false);
     ~Connection();
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;

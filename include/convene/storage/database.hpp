@@ -25,6 +25,8 @@ public:
         /// each in-memory connection would otherwise see its own empty database.
         std::size_t max_connections = 8;
         std::chrono::milliseconds busy_timeout{5000};
+        /// PRAGMA synchronous = FULL instead of NORMAL (docs/performance.md, scenario 5).
+        bool synchronous_full = false;
     };
 
     /// A leased connection, returned to the pool when it goes out of scope.
@@ -57,6 +59,7 @@ public:
     const std::string& Path() const { return settings_.path; }
 
 private:
+    std::unique_ptr<Connection> Open() const;
     void Release(std::unique_ptr<Connection> connection);
 
     Settings settings_;

@@ -35,6 +35,15 @@ TEST(Config, DefaultsMatchTheContract) {
     EXPECT_EQ(config.db_path, "convene.db");
     EXPECT_EQ(config.base_url, "");
     EXPECT_EQ(config.max_body, 1024u * 1024u);
+    EXPECT_FALSE(config.sqlite_synchronous_full);
+}
+
+TEST(Config, SqliteSynchronousIsNormalOrFull) {
+    EXPECT_TRUE(Serve({"--sqlite-synchronous", "full"}).sqlite_synchronous_full);
+    EXPECT_FALSE(Serve({"--sqlite-synchronous", "normal"}).sqlite_synchronous_full);
+    EXPECT_TRUE(Serve({}, {{"CONVENE_SQLITE_SYNCHRONOUS", "full"}}).sqlite_synchronous_full);
+    EXPECT_NE(Error({"--sqlite-synchronous", "off"}).find("expected normal or full"),
+              std::string::npos);
 }
 
 TEST(Config, ServeIsTheDefaultCommand) {
