@@ -125,6 +125,7 @@ Router::Router(std::vector<Route> routes, std::vector<RateBucket> buckets, Servi
             throw std::logic_error("route " + std::string(route.pattern) +
                                    " names an unknown rate bucket");
         }
+        patterns_.push_back(Segments(route.pattern));
     }
 }
 
@@ -139,8 +140,9 @@ std::optional<Router::Match> Router::Find(Method method, std::string_view path,
                                           std::string& allow) const {
     const auto segments = Segments(path);
     std::optional<Match> found;
-    for (const auto& route : routes_) {
-        const auto pattern = Segments(route.pattern);
+    for (std::size_t r = 0; r < routes_.size(); ++r) {
+        const Route& route = routes_[r];
+        const auto& pattern = patterns_[r];
         if (pattern.size() != segments.size()) continue;
         Match match{&route, {}};
         bool ok = true;

@@ -152,6 +152,8 @@ private:
     Response Dispatch(Request& request);
 
     std::vector<Route> routes_;
+    /// Each route's pattern split into segments once, not at every request.
+    std::vector<std::vector<std::string_view>> patterns_;
     std::map<std::string_view, std::unique_ptr<util::RateLimiter>> limiters_;
     Services& services_;
     util::Random& random_;
