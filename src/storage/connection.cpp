@@ -168,6 +168,14 @@ int Connection::UserVersion() {
 
 std::int64_t Connection::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 
+std::int64_t Connection::VmSteps() const {
+    std::int64_t steps = 0;
+    for (const auto& [sql, statement] : cache_) {
+        steps += sqlite3_stmt_status(statement->stmt_, SQLITE_STMTSTATUS_VM_STEP, 0);
+    }
+    return steps;
+}
+
 void Connection::Check(int code, std::string_view context) const {
     if (code == SQLITE_OK || code == SQLITE_ROW || code == SQLITE_DONE) return;
     const int extended = sqlite3_extended_errcode(db_);

@@ -102,6 +102,7 @@ public:
     }
 
 private:
+    friend class Connection;
     sqlite3_stmt* stmt_;
     Connection& connection_;
 };
@@ -127,6 +128,9 @@ public:
     /// The value of `PRAGMA user_version`.
     int UserVersion();
     std::int64_t LastInsertRowId() const;
+    /// Virtual-machine steps run so far by the cached statements: grows with the rows a query
+    /// visits, so a test can tell an index look-up from a scan.
+    std::int64_t VmSteps() const;
 
     /// Throws StorageError for `code` when it is not SQLITE_OK/ROW/DONE.
     void Check(int code, std::string_view context) const;
