@@ -138,7 +138,7 @@ bool Hub::Subscribe(const std::string& session_id, Audience audience, const std:
     {
         std::lock_guard lock(mutex_);
         Room& room = RoomFor(session_id);
-        room.members.push_back({subscriber, subscriber.get(), audience, identity});
+        room.members.try_emplace(subscriber.get(), Member{subscriber, audience, identity});
         room.status = model::StatusName(snapshot->session.status);
         if (audience == Audience::kParticipant) {
             ++room.participants;
@@ -164,10 +164,9 @@ void Hub::Unsubscribe(const std::string& session_id, const Subscriber* subscribe
         auto it = rooms_.find(session_id);
         if (it == rooms_.end()) return;
         Room& room = it->second;
-        auto member = std::find_if(room.members.begin(), room.members.end(),
-                                   [&](const Member& m) { return m.key == subscriber; });
+        auto member = room.members.find(subscriber);
         if (member == room.members.end()) return;
-        if (member->audience == Audience::kParticipant) {
+        if (member->second.audience == Audience::kParticipant) {
             --room.participants;
             room.count_dirty = true;
         }
@@ -198,7 +197,7 @@ void Hub::SessionChanged(std::string_view session_id, domain::SessionEvent chang
         Room& room = it->second;
         version = ++room.version;
         participants = room.participants;
-        for (const auto& member : room.members) {
+        for (const auto& [key, member] : room.members) {
             if (auto subscriber = member.subscriber.lock()) {
                 targets.emplace_back(std::move(subscriber), member.audience);
             }
@@ -236,7 +235,7 @@ void Hub::Disconnect(const std::string& session_id, const std::string& identity)
         std::lock_guard lock(mutex_);
         auto it = rooms_.find(session_id);
         if (it == rooms_.end()) return;
-        for (const auto& member : it->second.members) {
+        for (const auto& [key, member] : it->second.members) {
             if (member.identity != identity) continue;
             if (auto subscriber = member.subscriber.lock()) targets.push_back(std::move(subscriber));
         }
@@ -253,7 +252,7 @@ void Hub::CloseAll() {
     {
         std::lock_guard lock(mutex_);
         for (const auto& [id, room] : rooms_) {
-            for (const auto& member : room.members) {
+            for (const auto& [key, member] : room.members) {
                 if (auto subscriber = member.subscriber.lock()) {
                     targets.push_back(std::move(subscriber));
                 }
@@ -303,7 +302,7 @@ void Hub::FlushCounts() {
                     continue;
                 }
                 Targets targets;
-                for (const auto& member : room.members) {
+                for (const auto& [key, member] : room.members) {
                     if (auto subscriber = member.subscriber.lock()) {
                         targets.emplace_back(std::move(subscriber), member.audience);
                     }
