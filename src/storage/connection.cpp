@@ -61,6 +61,13 @@ Statement& Statement::BindNull(int index) {
 }
 
 bool Statement::Step() {
+    // A write outside a transaction commits by itself during its first step: it takes the
+    // writer lock for that step (a Transaction holds it for the whole transaction).
+    std::unique_lock<std::timed_mutex> writer;
+    if (!sqlite3_stmt_busy(stmt_) && !sqlite3_stmt_readonly(stmt_) &&
+        sqlite3_get_autocommit(connection_.Handle())) {
+        writer = connection_.LockWriter();
+    }
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
@@ -118,6 +125,7 @@ Connection::Connection(const std::string& path, std::chrono::milliseconds busy_t
         throw StorageError(KindOf(rc), rc, "cannot open database " + path + ": " + message);
     }
     sqlite3_extended_result_codes(db_, 1);
+    busy_timeout_ = busy_timeout;
     sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout.count()));
     if (mode == Mode::kReadOnly) return;
     Execute("PRAGMA foreign_keys = ON");
@@ -184,6 +192,7 @@ void Connection::Check(int code, std::string_view context) const {
 }
 
 Transaction::Transaction(Connection& connection, Mode mode) : connection_(connection) {
+    if (mode == Mode::kWrite) writer_ = connection_.LockWriter();
     connection_.Execute(mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
 }
 
@@ -200,6 +209,17 @@ Transaction::~Transaction() {
 void Transaction::Commit() {
     connection_.Execute("COMMIT");
     open_ = false;
+    if (writer_.owns_lock()) writer_.unlock();
+}
+
+std::unique_lock<std::timed_mutex> Connection::LockWriter() {
+    if (writer_lock_ == nullptr) return {};
+    std::unique_lock lock(*writer_lock_, std::defer_lock);
+    if (!lock.try_lock_for(busy_timeout_)) {
+        throw StorageError(StorageErrorKind::kBusy, SQLITE_BUSY,
+                           "database is locked (another writer held it for the busy timeout)");
+    }
+    return lock;
 }
 
 }  // namespace convene::storage

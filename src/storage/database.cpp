@@ -18,9 +18,12 @@ Database::Database(Settings settings) : settings_(std::move(settings)) {
 
 Database::~Database() = default;
 
-std::unique_ptr<Connection> Database::Open() const {
-    return std::make_unique<Connection>(settings_.path, settings_.busy_timeout,
-                                        Connection::Mode::kReadWrite, settings_.synchronous_full);
+std::unique_ptr<Connection> Database::Open() {
+    auto connection = std::make_unique<Connection>(settings_.path, settings_.busy_timeout,
+                                                   Connection::Mode::kReadWrite,
+                                                   settings_.synchronous_full);
+    connection->ShareWriterLock(&writer_);
+    return connection;
 }
 
 Database::Lease Database::Acquire() {

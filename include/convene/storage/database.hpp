@@ -59,11 +59,12 @@ public:
     const std::string& Path() const { return settings_.path; }
 
 private:
-    std::unique_ptr<Connection> Open() const;
+    std::unique_ptr<Connection> Open();
     void Release(std::unique_ptr<Connection> connection);
 
     Settings settings_;
     std::mutex mutex_;
+    std::timed_mutex writer_;  ///< shared by every connection: see Connection::ShareWriterLock
     std::condition_variable available_;
     std::vector<std::unique_ptr<Connection>> idle_;
     std::size_t open_ = 0;
