@@ -50,6 +50,9 @@ struct Options {
     int timeout_ms = 30000;
     int connecting = 200;  ///< upgrades in flight at once
     int server_pid = 0;    ///< when given, its resident memory is read along the way
+    /// Join storm: each participant joins and opens its socket while changes are broadcast
+    /// every --gap-ms; then the --changes rounds run with everyone in, for comparison.
+    bool storm = false;
 };
 
 [[noreturn]] void Fail(const std::string& what) {
@@ -80,10 +83,12 @@ Options Parse(int argc, char** argv) {
         else if (flag == "--timeout-ms") o.timeout_ms = number();
         else if (flag == "--connecting") o.connecting = std::max(1, number());
         else if (flag == "--server-pid") o.server_pid = number();
+        else if (flag == "--storm") o.storm = value == "1" || value == "yes";
         else Fail("unknown flag " + flag);
     }
     if (o.port.empty()) Fail("--port is required");
     if (o.server != "convene" && o.server != "peer") Fail("--server is convene or peer");
+    if (o.storm && o.server != "convene") Fail("--storm joins by code: --server convene");
     return o;
 }
 
@@ -159,6 +164,8 @@ struct Arrivals {
           received(static_cast<std::size_t>(changes)) {}
     std::vector<std::vector<std::int64_t>> at;
     std::vector<std::atomic<int>> received;
+    /// When participant 0 got a participant-count push (read after the crowd stopped).
+    std::vector<std::int64_t> count_pushes;
 };
 
 std::int64_t Now() {
@@ -166,8 +173,10 @@ std::int64_t Now() {
         .count();
 }
 
-/// The change number a message carries (`round-<k>`), if any.
+/// The change number a change message carries (`round-<k>`), if any. A socket's first
+/// message (the whole state, which has the title too) is not a delivery of the change.
 std::optional<int> RoundOf(std::string_view text) {
+    if (text.find(R"("type":"state")") != std::string_view::npos) return std::nullopt;
     constexpr std::string_view kMarker = "round-";
     const auto at = text.find(kMarker);
     if (at == std::string_view::npos) return std::nullopt;
@@ -187,21 +196,34 @@ public:
         endpoints_ = resolver.resolve(o.host, o.port);
     }
 
-    /// Opens every socket (at most --connecting upgrades at once); true when all are in and
-    /// have their first message.
-    bool Connect(std::chrono::milliseconds timeout) {
+    /// With a code, each participant first joins by it (POST /api/join from its own address)
+    /// and then opens its socket: the join storm. Without, `targets` are ready socket paths.
+    void JoinBy(std::string code, std::string session_id) {
+        code_ = std::move(code);
+        session_id_ = std::move(session_id);
+    }
+
+    /// Opens every socket (at most --connecting in flight at once) on the reading thread.
+    void Start() {
         const int first = std::min<int>(options_.connecting, static_cast<int>(targets_.size()));
-        for (int i = 0; i < first; ++i) Open(next_++);
+        for (int i = 0; i < first; ++i) Begin(next_++);
         thread_ = std::thread([this] { ioc_.run(); });
+    }
+    /// True when every socket is in and has its first message, within `timeout`.
+    bool WaitReady(std::chrono::milliseconds timeout) {
         const auto deadline = Clock::now() + timeout;
-        while (ready_.load() + failed_.load() < static_cast<int>(targets_.size()) &&
-               Clock::now() < deadline) {
+        while (!Settled() && Clock::now() < deadline) {
             std::this_thread::sleep_for(std::chrono::milliseconds{20});  // progress polling
         }
         return ready_.load() == static_cast<int>(targets_.size());
     }
+    bool Settled() const {
+        return ready_.load() + failed_.load() + join_failed_.load() >=
+               static_cast<int>(targets_.size());
+    }
     int Ready() const { return ready_.load(); }
     int Failed() const { return failed_.load(); }
+    int JoinFailed() const { return join_failed_.load(); }
 
     void Stop() {
         ioc_.stop();
@@ -215,6 +237,54 @@ private:
         beast::flat_buffer buffer;
         bool greeted = false;
     };
+    struct Joining {
+        explicit Joining(net::io_context& ioc) : stream(ioc) {}
+        beast::tcp_stream stream;
+        http::request<http::string_body> request;
+        http::response<http::string_body> response;
+        beast::flat_buffer buffer;
+    };
+
+    void Begin(std::size_t index) {
+        if (code_.empty()) return Open(index);
+        auto join = std::make_shared<Joining>(ioc_);
+        join->request = {http::verb::post, "/api/join", 11};
+        join->request.set(http::field::host, options_.host + ":" + options_.port);
+        join->request.set(http::field::content_type, "application/json");
+        // Each participant from its own address, as phones are (through a trusted proxy).
+        join->request.set("X-Forwarded-For", "10." + std::to_string((index >> 16) & 255) + "." +
+                                                 std::to_string((index >> 8) & 255) + "." +
+                                                 std::to_string(index & 255));
+        join->request.body() = json{{"code", code_}}.dump();
+        join->request.prepare_payload();
+        auto failed = [this, index](const char* what, beast::error_code ec) {
+            if (join_failed_.fetch_add(1) < 5) {
+                std::cerr << "client " << index << ": join " << what << ": " << ec.message()
+                          << "\n";
+            }
+            OpenNext();
+        };
+        join->stream.async_connect(endpoints_, [this, join, index, failed](
+                                                   beast::error_code ec, const tcp::endpoint&) {
+            if (ec) return failed("connect", ec);
+            http::async_write(join->stream, join->request, [this, join, index, failed](
+                                                               beast::error_code ec2, std::size_t) {
+                if (ec2) return failed("write", ec2);
+                http::async_read(join->stream, join->buffer, join->response,
+                                 [this, join, index, failed](beast::error_code ec3, std::size_t) {
+                                     if (ec3) return failed("read", ec3);
+                                     if (join->response.result_int() != 200) {
+                                         return failed("answer", beast::error_code{});
+                                     }
+                                     const auto token = json::parse(join->response.body())
+                                         ["participant_token"].get<std::string>();
+                                     targets_[index] = "/ws/sessions/" + session_id_ +
+                                                       "?participant_token=" + token;
+                                     Open(index);
+                                 });
+            });
+        });
+    }
 
     void Open(std::size_t index) {
         auto socket = std::make_shared<Socket>(ioc_);
@@ -234,7 +304,7 @@ private:
     }
 
     void OpenNext() {
-        if (next_ < targets_.size()) Open(next_++);
+        if (next_ < targets_.size()) Begin(next_++);
     }
 
     void Failed(std::size_t index, const char* what, beast::error_code ec) {
@@ -256,6 +326,9 @@ private:
                 ready_.fetch_add(1);
                 OpenNext();
             }
+            if (index == 0 && text.find(R"("type":"participants")") != std::string_view::npos) {
+                arrivals_.count_pushes.push_back(at);
+            }
             if (auto round = RoundOf(text);
                 round && *round >= 0 && *round < static_cast<int>(arrivals_.at.size())) {
                 auto& slot = arrivals_.at[static_cast<std::size_t>(*round)][index];
@@ -275,9 +348,12 @@ private:
     Arrivals& arrivals_;
     net::io_context ioc_;
     tcp::resolver::results_type endpoints_;
+    std::string code_;
+    std::string session_id_;
     std::size_t next_ = 0;
     std::atomic<int> ready_{0};
     std::atomic<int> failed_{0};
+    std::atomic<int> join_failed_{0};
     std::thread thread_;
 };
 
@@ -301,11 +377,50 @@ double Percentile(std::vector<double> values, double p) {
 
 }  // namespace
 
+/// Latencies of the deliveries of some rounds: every recipient's, and the last one's.
+struct Latencies {
+    std::vector<double> deliveries;  // ms
+    std::vector<double> lasts;       // per round, ms
+    double busy_s = 0;               // sum over rounds of trigger → last recipient
+    int missing = 0;
+
+    /// Adds round `round`, sent at `t0`; with `all_expected`, a client without it is missing.
+    void Add(const Arrivals& arrivals, int round, std::int64_t t0, bool all_expected) {
+        std::int64_t last = t0;
+        for (const auto at : arrivals.at[static_cast<std::size_t>(round)]) {
+            if (at == 0) {
+                if (all_expected) ++missing;
+                continue;
+            }
+            deliveries.push_back(static_cast<double>(at - t0) / 1e6);
+            last = std::max(last, at);
+        }
+        lasts.push_back(static_cast<double>(last - t0) / 1e6);
+        busy_s += static_cast<double>(last - t0) / 1e9;
+    }
+};
+
+/// The most participant-count pushes participant 0 saw in any one second of [from, to).
+int BusiestSecond(const std::vector<std::int64_t>& pushes, std::int64_t from, std::int64_t to) {
+    int most = 0;
+    for (std::size_t i = 0; i < pushes.size(); ++i) {
+        if (pushes[i] < from || pushes[i] >= to) continue;
+        int in_window = 0;
+        for (std::size_t j = i; j < pushes.size() && pushes[j] < pushes[i] + 1'000'000'000; ++j) {
+            ++in_window;
+        }
+        most = std::max(most, in_window);
+    }
+    return most;
+}
+
 int main(int argc, char** argv) {
     const auto options = Parse(argc, argv);
     HttpConnection http_connection(options);
     std::vector<std::string> targets;
     std::string change_target;
+    std::string session_id;
+    std::string code;
     const auto n = static_cast<std::size_t>(options.clients);
 
     const auto setup_started = Clock::now();
@@ -324,10 +439,10 @@ int main(int argc, char** argv) {
         const auto session = Expect(
             http_connection.Send(http::verb::post, "/api/sessions", json{{"title", "bench"}}.dump()),
             201, "session");
-        const std::string id = session["id"];
-        const std::string code = session["code"];
-        change_target = "/api/sessions/" + id;
-        for (std::size_t i = 0; i < n; ++i) {
+        session_id = session["id"];
+        code = session["code"];
+        change_target = "/api/sessions/" + session_id;
+        for (std::size_t i = 0; i < n && !options.storm; ++i) {
             // Each participant from its own address, as phones are (through a trusted proxy).
             const auto address = "10." + std::to_string((i >> 16) & 255) + "." +
                                  std::to_string((i >> 8) & 255) + "." + std::to_string(i & 255);
@@ -335,60 +450,76 @@ int main(int argc, char** argv) {
                 http_connection.Send(http::verb::post, "/api/join", json{{"code", code}}.dump(),
                                      {{"X-Forwarded-For", address}}),
                 200, "join " + std::to_string(i));
-            targets.push_back("/ws/sessions/" + id + "?participant_token=" +
+            targets.push_back("/ws/sessions/" + session_id + "?participant_token=" +
                               joined["participant_token"].get<std::string>());
         }
+        if (options.storm) targets.assign(n, "");
     } else {
         change_target = "/broadcast";
         targets.assign(n, "/ws");
     }
     const auto joined_in = Clock::now() - setup_started;
 
-    Arrivals arrivals(options.changes, options.clients);
-    std::optional<Crowd> crowd;
-    crowd.emplace(options, targets, arrivals);
-    const auto rss_before = ResidentKib(options.server_pid);
-    const auto connect_started = Clock::now();
-    if (!crowd->Connect(std::chrono::milliseconds{options.timeout_ms} * 4)) {
-        Fail("only " + std::to_string(crowd->Ready()) + " of " + std::to_string(n) +
-             " sockets came up (" + std::to_string(crowd->Failed()) + " failed)");
-    }
-    const auto connected_in = Clock::now() - connect_started;
-    std::this_thread::sleep_for(std::chrono::seconds{1});  // let the server settle, then read
-    const auto rss_connected = ResidentKib(options.server_pid);
-    std::cerr << n << " sockets up in "
-              << std::chrono::duration_cast<std::chrono::milliseconds>(connected_in).count()
-              << " ms\n";
-
-    std::vector<double> deliveries;  // every delivery's latency, ms
-    std::vector<double> lasts;       // per change: to the last recipient, ms
-    double busy_s = 0;               // sum over changes of trigger → last recipient
-    int missing = 0;
-    deliveries.reserve(n * static_cast<std::size_t>(options.changes));
-    for (int round = 0; round < options.changes; ++round) {
+    // Rounds: during the storm (one every --gap-ms while the crowd comes in, at most 300),
+    // then --changes with everyone in.
+    constexpr int kMaxStormRounds = 300;
+    const int storm_rounds_max = options.storm ? kMaxStormRounds : 0;
+    Arrivals arrivals(storm_rounds_max + options.changes, options.clients);
+    const auto trigger = [&](int round) {
         const auto body = json{{"title", "round-" + std::to_string(round)}}.dump();
         const auto t0 = Now();
         const auto answer = http_connection.Send(
             options.server == "convene" ? http::verb::patch : http::verb::post, change_target,
             body);
         if (answer.status >= 300) Fail("trigger: HTTP " + std::to_string(answer.status));
+        return t0;
+    };
+
+    std::optional<Crowd> crowd;
+    crowd.emplace(options, targets, arrivals);
+    if (options.storm) crowd->JoinBy(code, session_id);
+    const auto rss_before = ResidentKib(options.server_pid);
+    const auto connect_started = Clock::now();
+    Latencies storm;
+    int storm_rounds = 0;
+    const auto storm_start = Now();
+    crowd->Start();
+    if (options.storm) {
+        std::vector<std::int64_t> sent;
+        while (!crowd->Settled() && storm_rounds < storm_rounds_max &&
+               Clock::now() - connect_started < std::chrono::milliseconds{options.timeout_ms} * 4) {
+            sent.push_back(trigger(storm_rounds++));
+            std::this_thread::sleep_for(std::chrono::milliseconds{options.gap_ms});
+        }
+        std::this_thread::sleep_for(std::chrono::seconds{1});  // the last round's stragglers
+        for (int round = 0; round < storm_rounds; ++round) {
+            storm.Add(arrivals, round, sent[static_cast<std::size_t>(round)], false);
+        }
+    }
+    if (!crowd->WaitReady(std::chrono::milliseconds{options.timeout_ms} * 4)) {
+        Fail("only " + std::to_string(crowd->Ready()) + " of " + std::to_string(n) +
+             " sockets came up (" + std::to_string(crowd->JoinFailed()) + " joins and " +
+             std::to_string(crowd->Failed()) + " upgrades failed)");
+    }
+    const auto connected_in = Clock::now() - connect_started;
+    const auto storm_end = Now();
+    std::this_thread::sleep_for(std::chrono::seconds{1});  // let the server settle, then read
+    const auto rss_connected = ResidentKib(options.server_pid);
+    std::cerr << n << " sockets up in "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(connected_in).count()
+              << " ms\n";
+
+    Latencies idle;
+    idle.deliveries.reserve(n * static_cast<std::size_t>(options.changes));
+    for (int round = storm_rounds_max; round < storm_rounds_max + options.changes; ++round) {
+        const auto t0 = trigger(round);
         const auto deadline = Clock::now() + std::chrono::milliseconds{options.timeout_ms};
         auto& received = arrivals.received[static_cast<std::size_t>(round)];
         while (received.load(std::memory_order_acquire) < options.clients &&
                Clock::now() < deadline) {
             std::this_thread::sleep_for(std::chrono::microseconds{200});  // completion polling
         }
-        std::int64_t last = t0;
-        for (const auto at : arrivals.at[static_cast<std::size_t>(round)]) {
-            if (at == 0) {
-                ++missing;
-                continue;
-            }
-            deliveries.push_back(static_cast<double>(at - t0) / 1e6);
-            last = std::max(last, at);
-        }
-        lasts.push_back(static_cast<double>(last - t0) / 1e6);
-        busy_s += static_cast<double>(last - t0) / 1e9;
+        idle.Add(arrivals, round, t0, true);
         std::this_thread::sleep_for(std::chrono::milliseconds{options.gap_ms});
     }
     crowd->Stop();
@@ -407,20 +538,21 @@ int main(int argc, char** argv) {
     const auto ms = [](auto duration) {
         return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
     };
+    const auto& d = idle.deliveries;
     json result{{"server", options.server},
                 {"clients", options.clients},
                 {"changes", options.changes},
                 {"setup_ms", ms(joined_in)},
                 {"connect_ms", ms(connected_in)},
-                {"p50_ms", Percentile(deliveries, 50)},
-                {"p99_ms", Percentile(deliveries, 99)},
-                {"max_ms", deliveries.empty() ? 0 : *std::max_element(deliveries.begin(),
-                                                                       deliveries.end())},
-                {"last_p50_ms", Percentile(lasts, 50)},
-                {"last_max_ms", lasts.empty() ? 0 : *std::max_element(lasts.begin(), lasts.end())},
+                {"p50_ms", Percentile(d, 50)},
+                {"p99_ms", Percentile(d, 99)},
+                {"max_ms", d.empty() ? 0 : *std::max_element(d.begin(), d.end())},
+                {"last_p50_ms", Percentile(idle.lasts, 50)},
+                {"last_max_ms",
+                 idle.lasts.empty() ? 0 : *std::max_element(idle.lasts.begin(), idle.lasts.end())},
                 {"deliveries_per_s",
-                 busy_s > 0 ? static_cast<double>(deliveries.size()) / busy_s : 0},
-                {"missing", missing},
+                 idle.busy_s > 0 ? static_cast<double>(d.size()) / idle.busy_s : 0},
+                {"missing", idle.missing},
                 {"rss_before_kib", rss_before},
                 {"rss_connected_kib", rss_connected},
                 {"rss_after_kib", rss_after},
@@ -428,6 +560,22 @@ int main(int argc, char** argv) {
                  n > 0 ? static_cast<double>(rss_connected - rss_before) * 1024.0 /
                              static_cast<double>(n)
                        : 0}};
+    if (options.storm) {
+        // A failed join or upgrade ends the run above (WaitReady): none failed here.
+        result["storm"] = json{
+            {"rounds", storm_rounds},
+            {"gap_ms", options.gap_ms},
+            {"deliveries", storm.deliveries.size()},
+            {"p50_ms", Percentile(storm.deliveries, 50)},
+            {"p99_ms", Percentile(storm.deliveries, 99)},
+            {"max_ms", storm.deliveries.empty() ? 0 : *std::max_element(storm.deliveries.begin(),
+                                                                         storm.deliveries.end())},
+            {"count_pushes", arrivals.count_pushes.size()},
+            {"count_pushes_busiest_second",
+             BusiestSecond(arrivals.count_pushes, storm_start, storm_end)},
+            {"p99_ratio_storm_over_idle",
+             Percentile(d, 99) > 0 ? Percentile(storm.deliveries, 99) / Percentile(d, 99) : 0}};
+    }
     std::cout << result.dump() << std::endl;
-    return missing == 0 ? 0 : 2;
+    return idle.missing == 0 ? 0 : 2;
 }

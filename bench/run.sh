@@ -1,31 +1,49 @@
 #!/usr/bin/env bash
 # The benchmark suite (docs/performance.md): builds the release binary and the load client,
-# then runs each scenario against Convene and against the Node.js `ws` peer, alternating
-# (ours, peer, ours, peer…) because this machine's speed drifts over minutes.
+# then runs each scenario; where there is a reference (the Node.js `ws` peer, nginx), runs
+# alternate (ours, theirs, ours, theirs…) because this machine's speed drifts over minutes.
 #
-#   bench/run.sh                 fan-out at 1k, 5k and 10k participants, 5 runs of each
-#   bench/run.sh --quick         1k only, 2 runs of each (a smoke run)
+#   bench/run.sh                       every scenario (about 35 minutes)
+#   bench/run.sh --scenario NAME       one of: fanout storm http writes expiry startup
+#   bench/run.sh --quick [...]         small sizes, fewer runs (a smoke run)
 #
-# Results: bench/results/fanout.jsonl (every run), fanout.json (the same with the machine,
-# for the plot), fanout.md (medians and ratios) and docs/performance-fanout.png (latency
-# against N).
+# Fan-out (scenarios 1 and 2, here): 1k, 5k and 10k participants, 5 runs of each against the
+# peer; bench/results/fanout.jsonl (every run), fanout.json (with the machine, for the plot),
+# fanout.md (medians and ratios) and docs/performance-fanout.png (latency against N). The
+# others are bench/scenarios/NAME.py, each writing bench/results/NAME.{json,md}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+scenarios=()
+quick=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=--quick ;;
+    --scenario) scenarios+=("${2:?--scenario needs a name}"); shift ;;
+    *) echo "usage: bench/run.sh [--quick] [--scenario NAME]..." >&2; exit 2 ;;
+  esac
+  shift
+done
+known=" fanout storm http writes expiry startup "
+[ ${#scenarios[@]} -gt 0 ] || scenarios=($known)
+for scenario in "${scenarios[@]}"; do
+  [[ "$known" == *" $scenario "* ]] || { echo "unknown scenario '$scenario' (one of:$known)" >&2; exit 2; }
+done
+
 sizes=(1000 5000 10000)
 runs=5
-if [ "${1:-}" = --quick ]; then
+if [ -n "$quick" ]; then
   sizes=(1000)
   runs=2
 fi
 
 # What the suite needs beyond the build: Node.js + npm for the peer, matplotlib for the plot,
-# curl to see a server is up.
+# curl to see a server is up, wrk and nginx for the HTTP scenario.
 scripts/install-deps.sh build
 need=()
 # A machine with its own Node.js (not Debian's) keeps it.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then need+=(nodejs npm); fi
-for package in python3-matplotlib curl; do
+for package in python3-matplotlib curl wrk nginx-light; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
     || need+=("$package")
 done
@@ -83,22 +101,31 @@ stop_server() {
   server_pid=
 }
 
-mkdir -p bench/results
-results=bench/results/fanout.jsonl
-: > "$results"
-for n in "${sizes[@]}"; do
-  for run in $(seq "$runs"); do
-    for server in convene peer; do
-      "start_$server"
-      echo "fan-out: $server, $n participants, run $run/$runs" >&2
-      build-bench/convene-load --server "$server" --port "$port" --clients "$n" --changes 20 \
-        --server-pid "$server_pid" >> "$results"
-      stop_server
+run_fanout() {
+  mkdir -p bench/results
+  results=bench/results/fanout.jsonl
+  : > "$results"
+  for n in "${sizes[@]}"; do
+    for run in $(seq "$runs"); do
+      for server in convene peer; do
+        "start_$server"
+        echo "fan-out: $server, $n participants, run $run/$runs" >&2
+        build-bench/convene-load --server "$server" --port "$port" --clients "$n" --changes 20 \
+          --server-pid "$server_pid" >> "$results"
+        stop_server
+      done
     done
   done
-done
 
-python3 bench/summarize.py "$results" bench/results/fanout.json bench/results/fanout.md \
-  "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-python3 bench/plot.py bench/results/fanout.json docs/performance-fanout.png
-cat bench/results/fanout.md
+  python3 bench/summarize.py "$results" bench/results/fanout.json bench/results/fanout.md \
+    "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+  python3 bench/plot.py bench/results/fanout.json docs/performance-fanout.png
+  cat bench/results/fanout.md
+}
+
+for scenario in "${scenarios[@]}"; do
+  case "$scenario" in
+    fanout) run_fanout ;;
+    *) python3 "bench/scenarios/$scenario.py" $quick ;;
+  esac
+done
