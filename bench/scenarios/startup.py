@@ -316,10 +316,12 @@ def report(args, version, meta, built, runs, costs, ahead, create_after):
             else "", c["ms"], 100 * c["ms"] / full_ms))
     lines += ["", "`kListScheduledAfter` (RealignStarts) is followed by one time-zone conversion "
               "per scheduled event session ahead: %d here." % ahead]
-    if create_after["status"] != 201:
-        lines += ["", "**After the runs, creating one more session failed: %s %s.** Codes are "
-                  "6 digits and stay taken by every session not yet purged (closed ones too): "
-                  "a server holding 1M sessions has no free code." % (
+    if create_after["status"] == 201:
+        lines += ["", "After the runs, creating one more session succeeded (201): with every "
+                  "one of the million codes held, it got one that only closed sessions hold."]
+    else:
+        lines += ["", "**After the runs, creating one more session failed: %s %s.** With "
+                  "every code held, a new session needs one that only closed sessions hold." % (
                       create_after["status"], create_after["error"])]
     common.write_results("startup", {
         "scenario": "startup", "quick": args.quick, "machine": common.machine(),

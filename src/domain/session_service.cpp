@@ -125,19 +125,30 @@ Result<std::optional<util::Instant>> SessionService::EndDate(const model::User& 
     return std::optional<util::Instant>{now + std::chrono::days{owner.default_session_days}};
 }
 
-void SessionService::DrawCodeAndLink(storage::Connection& db, model::Session& session) {
+void SessionService::DrawCode(storage::Connection& db, model::Session& session) {
     for (int attempt = 0; attempt < kMaxCodeDraws; ++attempt) {
         char code[8];
         std::snprintf(code, sizeof code, "%06u", random_.Uniform(1'000'000));
-        if (code != session.code && !SessionRepository::CodeTaken(db, code)) {
+        if (code == session.code) continue;
+        // First a code no session holds, so that an old code rarely leads someone into a
+        // stranger's session; once those are hard to find (most of the million codes held),
+        // one that only closed sessions hold.
+        const bool free = attempt < kMaxCodeDraws / 2
+                              ? !SessionRepository::CodeTaken(db, code)
+                              : !SessionRepository::CodeOpen(db, code, session.id);
+        if (free) {
             session.code = code;
-            session.link_token = random_.Token();
             return;
         }
     }
-    // A million codes and still no free one: the server holds far too many sessions.
+    // Half the codes drawn held by open sessions: the server has far too many open at once.
     throw std::runtime_error("no free session code after " + std::to_string(kMaxCodeDraws) +
                              " draws");
+}
+
+void SessionService::DrawCodeAndLink(storage::Connection& db, model::Session& session) {
+    DrawCode(db, session);
+    session.link_token = random_.Token();
 }
 
 void SessionService::Audit(storage::Connection& db, const model::Session& session,
@@ -316,6 +327,9 @@ Result<SessionView> SessionService::Open(const model::User& caller, std::string_
         changed = true;
     }
     if (changed) {
+        // While it was closed, its code may have gone to another open session: it gets a new
+        // one (its link stays).
+        if (SessionRepository::CodeOpen(*db, session.code, session.id)) DrawCode(*db, session);
         session.status = SessionStatus::kOpen;
         session.closed_at.reset();
         session.close_reason.reset();
@@ -403,10 +417,10 @@ Result<SessionView> SessionService::Restore(const model::User& caller, std::stri
         return NotFound("session_not_found", "No such session in your trash.");
     }
     session->deleted_at.reset();
-    // Codes stay reserved while a session is in the trash, so the old one is normally still
-    // free; draw anew only if it is not (a database restored from elsewhere, say).
-    if (auto holder = SessionRepository::FindByCode(*db, session->code);
-        holder && holder->id != session->id) {
+    // An open session keeps its code in the trash, so it is normally still its own; draw
+    // anew only if not (a database restored from elsewhere, say).
+    if (session->status == SessionStatus::kOpen &&
+        SessionRepository::CodeOpen(*db, session->code, session->id)) {
         DrawCodeAndLink(*db, *session);
     }
     SessionRepository::Update(*db, *session);

@@ -22,12 +22,17 @@ constexpr std::string_view kSelectSessionForUser =
     "SELECT " CONVENE_SESSION_COLUMNS ", s.owner_id = ?2 AS is_owner FROM sessions s "
     "WHERE s.id = ?1 AND s.deleted_at IS NULL AND (s.owner_id = ?2 OR EXISTS ("
     "SELECT 1 FROM session_facilitators f WHERE f.session_id = s.id AND f.user_id = ?2))";
+// A code may be held by one open session and by closed ones: the open one, else the one
+// closed last (whose participants are told it is closed).
 constexpr std::string_view kSelectSessionByCode =
-    "SELECT " CONVENE_SESSION_COLUMNS " FROM sessions s WHERE s.code = ? AND s.deleted_at IS NULL";
+    "SELECT " CONVENE_SESSION_COLUMNS " FROM sessions s WHERE s.code = ? AND s.deleted_at IS NULL "
+    "ORDER BY s.status = 'open' DESC, s.closed_at DESC LIMIT 1";
 constexpr std::string_view kSelectSessionByLink =
     "SELECT " CONVENE_SESSION_COLUMNS
     " FROM sessions s WHERE s.link_token = ? AND s.deleted_at IS NULL";
 constexpr std::string_view kSelectCodeTaken = "SELECT 1 FROM sessions WHERE code = ?";
+constexpr std::string_view kSelectCodeOpen =
+    "SELECT 1 FROM sessions WHERE code = ? AND status = 'open' AND id <> ?";
 constexpr std::string_view kSelectSessionsForUser =
     "SELECT " CONVENE_SESSION_COLUMNS ", s.owner_id = ?1 AS is_owner FROM sessions s "
     "WHERE s.deleted_at IS NULL AND (s.owner_id = ?1 OR EXISTS ("
@@ -149,6 +154,11 @@ std::optional<model::Session> SessionRepository::FindByLinkToken(Connection& db,
 
 bool SessionRepository::CodeTaken(Connection& db, std::string_view code) {
     return Exists(db, kSelectCodeTaken, code);
+}
+
+bool SessionRepository::CodeOpen(Connection& db, std::string_view code,
+                                 std::string_view except_id) {
+    return Exists(db, kSelectCodeOpen, code, except_id);
 }
 
 std::vector<SessionWithRole> SessionRepository::ListForUser(Connection& db,

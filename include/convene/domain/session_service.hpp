@@ -127,6 +127,8 @@ private:
                                                  std::optional<util::Instant> ends_at,
                                                  util::Instant now) const;
     /// A fresh code (unique among all sessions) and link token.
+    /// A code no open session holds (preferring one no session holds).
+    void DrawCode(storage::Connection& db, model::Session& session);
     void DrawCodeAndLink(storage::Connection& db, model::Session& session);
     void Audit(storage::Connection& db, const model::Session& session,
                const std::optional<std::string>& actor, std::string action,

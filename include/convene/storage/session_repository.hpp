@@ -35,6 +35,9 @@ public:
     static std::optional<model::Session> FindByLinkToken(Connection& db, std::string_view token);
     /// True when any session not yet purged holds this code.
     static bool CodeTaken(Connection& db, std::string_view code);
+    /// True when an open session other than `except_id` holds it (codes are unique among
+    /// open sessions; closed ones may share theirs).
+    static bool CodeOpen(Connection& db, std::string_view code, std::string_view except_id = {});
 
     /// The user's live sessions (owned and co-hosted), newest first.
     static std::vector<SessionWithRole> ListForUser(Connection& db, std::string_view user_id);

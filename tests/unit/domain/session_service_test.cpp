@@ -146,6 +146,32 @@ TEST_F(SessionServiceTest, CloseAndOpenRecordWhyAndWhen) {
     EXPECT_EQ(opened->session.ends_at, session.ends_at);  // not expired: kept
 }
 
+// Codes are unique among open sessions only: a server keeping many closed sessions does not run
+// out of the million codes. Joining finds the open holder of a code, else the one closed last.
+TEST_F(SessionServiceTest, AClosedSessionsCodeMayBeReusedAndReopeningDrawsANewOne) {
+    const auto first = Create("first");
+    ASSERT_TRUE(sessions.Close(owner, first.id));
+    const auto second = Create("second");
+    {
+        // Drawn at random, as on a crowded server: the second one gets the first one's code.
+        auto db = database.Acquire();
+        db->Prepare("UPDATE sessions SET code = ? WHERE id = ?").BindAll(first.code, second.id).Run();
+    }
+    auto joined = joins.Join({.code = first.code, .client = "10.0.0.1"});
+    ASSERT_TRUE(joined);
+    EXPECT_EQ(joined->session.id, second.id);
+
+    auto reopened = sessions.Open(owner, first.id, std::nullopt);
+    ASSERT_TRUE(reopened);
+    EXPECT_NE(reopened->session.code, first.code);  // its code is the second one's now
+    EXPECT_EQ(reopened->session.link_token, first.link_token);
+    EXPECT_EQ(joins.Join({.code = reopened->session.code, .client = "10.0.0.1"})->session.id,
+              first.id);
+
+    ASSERT_TRUE(sessions.Close(owner, second.id));
+    EXPECT_EQ(ErrorCode(joins.Join({.code = first.code, .client = "10.0.0.1"})), "session_closed");
+}
+
 TEST_F(SessionServiceTest, ReopeningAnExpiredSessionGivesItANewEndDate) {
     const auto session = Create("s", {.duration_days = 1});
     clock.Advance(std::chrono::days{2});

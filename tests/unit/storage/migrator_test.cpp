@@ -165,6 +165,13 @@ TEST(Migrator, RebuildingTheSessionsTableKeepsEveryRowThatPointsAtIt) {
     // The new kind is accepted.
     db.Execute("INSERT INTO sessions (id, owner_id, title, kind, status, code, link_token, "
                "created_at) VALUES ('r1', 'u1', 'Room', 'event', 'open', '000002', 'l2', 0)");
+    // A code is unique among open sessions only (migration 11): closed ones may share it.
+    db.Execute("INSERT INTO sessions (id, owner_id, title, kind, status, code, link_token, "
+               "created_at) VALUES ('c1', 'u1', 'Old', 'standard', 'closed', '000002', 'l3', 0)");
+    EXPECT_THROW(db.Execute("INSERT INTO sessions (id, owner_id, title, kind, status, code, "
+                            "link_token, created_at) "
+                            "VALUES ('o2', 'u1', 'New', 'standard', 'open', '000002', 'l4', 0)"),
+                 StorageError);
 }
 
 TEST(Migrator, AMigrationThatBreaksAReferenceIsRolledBack) {
