@@ -141,7 +141,7 @@ void SessionService::DrawCode(storage::Connection& db, model::Session& session) 
             return;
         }
     }
-    // Half the codes drawn held by open sessions: the server has far too many open at once.
+    // Every draw held by an open session: the server has far too many open at once.
     throw std::runtime_error("no free session code after " + std::to_string(kMaxCodeDraws) +
                              " draws");
 }
