@@ -157,6 +157,12 @@ json Expect(const HttpConnection::Answer& answer, unsigned status, const std::st
     return answer.body.empty() ? json() : json::parse(answer.body);
 }
 
+/// Participant `i`'s own address, as phones have (told through a trusted proxy).
+std::string AddressOf(std::size_t i) {
+    return "10." + std::to_string((i >> 16) & 255) + "." + std::to_string((i >> 8) & 255) + "." +
+           std::to_string(i & 255);
+}
+
 /// When each change reached each client (nanoseconds on the steady clock; 0: not yet).
 struct Arrivals {
     Arrivals(int changes, int clients)
@@ -251,10 +257,7 @@ private:
         join->request = {http::verb::post, "/api/join", 11};
         join->request.set(http::field::host, options_.host + ":" + options_.port);
         join->request.set(http::field::content_type, "application/json");
-        // Each participant from its own address, as phones are (through a trusted proxy).
-        join->request.set("X-Forwarded-For", "10." + std::to_string((index >> 16) & 255) + "." +
-                                                 std::to_string((index >> 8) & 255) + "." +
-                                                 std::to_string(index & 255));
+        join->request.set("X-Forwarded-For", AddressOf(index));
         join->request.body() = json{{"code", code_}}.dump();
         join->request.prepare_payload();
         auto failed = [this, index](const char* what, beast::error_code ec) {
@@ -443,12 +446,9 @@ int main(int argc, char** argv) {
         code = session["code"];
         change_target = "/api/sessions/" + session_id;
         for (std::size_t i = 0; i < n && !options.storm; ++i) {
-            // Each participant from its own address, as phones are (through a trusted proxy).
-            const auto address = "10." + std::to_string((i >> 16) & 255) + "." +
-                                 std::to_string((i >> 8) & 255) + "." + std::to_string(i & 255);
             const auto joined = Expect(
                 http_connection.Send(http::verb::post, "/api/join", json{{"code", code}}.dump(),
-                                     {{"X-Forwarded-For", address}}),
+                                     {{"X-Forwarded-For", AddressOf(i)}}),
                 200, "join " + std::to_string(i));
             targets.push_back("/ws/sessions/" + session_id + "?participant_token=" +
                               joined["participant_token"].get<std::string>());
