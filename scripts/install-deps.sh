@@ -11,9 +11,10 @@ build_packages=(
 )
 # zbar-tools decodes the QR codes we draw, in tests; python3-aiosmtpd is the real SMTP server
 # the mail tests send to, python3-icalendar reads the invitations back as a calendar program
-# would; chromium (driven by playwright-core from npm) runs the browser tests.
+# would; chromium (driven by playwright-core from npm) runs the browser tests; e2fsprogs and
+# mount make the small file systems the fault tests fill up and turn read-only.
 test_packages=(libgtest-dev libgmock-dev googletest zbar-tools python3-aiosmtpd python3-icalendar
-               chromium)
+               chromium e2fsprogs mount)
 
 wanted=("${build_packages[@]}")
 if [ "${1:-build}" = test ]; then

@@ -201,7 +201,10 @@ std::optional<model::User> AccountService::AuthenticateSession(std::string_view 
     auto session = CredentialRepository::FindLoginSession(*db, hash, now);
     if (!session) return std::nullopt;
     if (now - session->last_seen_at >= kTouchInterval) {
-        CredentialRepository::TouchLoginSession(*db, hash, now, now + settings_.session_lifetime);
+        storage::WriteIfWritable([&] {
+            CredentialRepository::TouchLoginSession(*db, hash, now,
+                                                    now + settings_.session_lifetime);
+        });
     }
     return UserRepository::FindById(*db, session->user_id);
 }
@@ -213,7 +216,7 @@ std::optional<model::User> AccountService::AuthenticateToken(std::string_view to
     auto found = CredentialRepository::FindApiTokenByHash(*db, util::Sha256Hex(token));
     if (!found) return std::nullopt;
     if (!found->last_used_at || now - *found->last_used_at >= kTouchInterval) {
-        CredentialRepository::TouchApiToken(*db, found->id, now);
+        storage::WriteIfWritable([&] { CredentialRepository::TouchApiToken(*db, found->id, now); });
     }
     return UserRepository::FindById(*db, found->user_id);
 }

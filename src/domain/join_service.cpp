@@ -106,8 +106,10 @@ Result<Joined> JoinService::Join(const JoinRequest& request) {
         auto participant = storage::ParticipantRepository::FindByTokenHash(
             *db, util::Sha256Hex(*request.participant_token));
         if (participant && participant->session_id == session.id) {
-            storage::ParticipantRepository::Touch(*db, participant->id, now);
-            participant->last_seen_at = now;
+            if (storage::WriteIfWritable(
+                    [&] { storage::ParticipantRepository::Touch(*db, participant->id, now); })) {
+                participant->last_seen_at = now;
+            }
             return Joined{session, *participant, *request.participant_token, true};
         }
     }

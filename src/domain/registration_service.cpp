@@ -35,7 +35,10 @@ Result<PublicEvent> RegistrationService::PublicView(std::string_view slug,
     auto found = EventRepository::FindBySlug(*db, slug, now);
     if (!found) return EventNotFound();
     if (visitor && !visitor->empty() && visitor->size() <= 200) {
-        RegistrationRepository::RecordVisit(*db, found->event.id, util::Sha256Hex(*visitor), now);
+        storage::WriteIfWritable([&] {
+            RegistrationRepository::RecordVisit(*db, found->event.id, util::Sha256Hex(*visitor),
+                                                now);
+        });
     }
     return PublicEvent{found->event, EventRepository::ListUpcoming(*db, found->event.id, now)};
 }

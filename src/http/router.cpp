@@ -28,6 +28,20 @@ std::vector<std::string_view> Segments(std::string_view path) {
 
 bool IsApiPath(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
 
+/// What a person is told when the database cannot take a write (the log has SQLite's words).
+std::string UnavailableMessage(storage::StorageErrorKind kind) {
+    switch (kind) {
+        case storage::StorageErrorKind::kBusy:
+            return "The server is busy. Try again shortly.";
+        case storage::StorageErrorKind::kFull:
+            return "The server's disk is full: nothing can be saved until there is room again. "
+                   "Reading still works.";
+        default:
+            return "The server cannot write to its database right now (it is read-only or "
+                   "failing). Reading still works.";
+    }
+}
+
 AppError BadOrigin() {
     return domain::Forbidden("bad_origin", "This request must come from the Convene site itself.");
 }
@@ -250,12 +264,10 @@ Response Router::Handle(Request request) {
     } catch (const storage::StorageError& e) {
         spdlog::error("request {} {} {}: storage: {}", request.request_id,
                       MethodName(request.method), request.path, e.what());
-        const bool unavailable = e.Kind() == storage::StorageErrorKind::kBusy ||
-                                 e.Kind() == storage::StorageErrorKind::kReadOnly ||
-                                 e.Kind() == storage::StorageErrorKind::kFull;
+        const bool unavailable = e.Unavailable();
         response = ErrorResponse(
             unavailable ? ErrorOf(ErrorKind::kUnavailable, "storage_unavailable",
-                                  "The server cannot write right now. Try again shortly.")
+                                  UnavailableMessage(e.Kind()))
                         : ErrorOf(ErrorKind::kInternal, "internal",
                                   "Something went wrong on our side."),
             request.request_id);

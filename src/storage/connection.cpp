@@ -28,6 +28,8 @@ StorageErrorKind KindOf(int extended) {
             return StorageErrorKind::kReadOnly;
         case SQLITE_FULL:
             return StorageErrorKind::kFull;
+        case SQLITE_IOERR:
+            return StorageErrorKind::kDisk;
         default:
             return StorageErrorKind::kOther;
     }
@@ -191,13 +193,16 @@ void Connection::Check(int code, std::string_view context) const {
                        std::string(sqlite3_errmsg(db_)) + " [" + std::string(context) + "]");
 }
 
+bool Connection::InAutocommit() const { return sqlite3_get_autocommit(db_) != 0; }
+
 Transaction::Transaction(Connection& connection, Mode mode) : connection_(connection) {
     if (mode == Mode::kWrite) writer_ = connection_.LockWriter();
     connection_.Execute(mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
 }
 
 Transaction::~Transaction() {
-    if (!open_) return;
+    // SQLite rolls a transaction back by itself on some errors (a disk I/O error, a full disk).
+    if (!open_ || connection_.InAutocommit()) return;
     try {
         connection_.Execute("ROLLBACK");
     } catch (const std::exception& e) {

@@ -17,7 +17,8 @@
 #include <set>
 #include <thread>
 
-#include "child_process.hpp"
+#include "convene_process.hpp"
+#include "eventually.hpp"
 #include "convene/storage/connection.hpp"
 #include "convene/util/time.hpp"
 #include "http_client.hpp"
@@ -29,7 +30,9 @@ namespace {
 
 using nlohmann::json;
 using namespace std::chrono_literals;
+using testing::Eventually;
 using testing::HttpClient;
+using testing::NowSeconds;
 
 constexpr const char* kBaseUrl = "http://convene.test";
 const std::string kOrigin = kBaseUrl;  // cookie-signed writes must come from the site
@@ -38,53 +41,6 @@ int Rounds() {
     const char* text = std::getenv("CONVENE_CRASH_ROUNDS");
     return text ? std::max(1, std::atoi(text)) : 50;
 }
-
-util::Instant Now() {
-    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
-/// The real binary on a fixed port and database, started and killed round after round. Its
-/// output is read by a thread of its own, so its log never fills the pipe and blocks it.
-class Server {
-public:
-    Server(std::string db, std::string smtp_url) : db_(std::move(db)), smtp_url_(std::move(smtp_url)) {}
-    ~Server() { Kill(); }
-
-    /// Starts the binary and waits until it listens; returns its port.
-    std::uint16_t Start() {
-        child_ = std::make_unique<testing::ChildProcess>(std::vector<std::string>{
-            CONVENE_BINARY, "--db", db_, "--listen", "127.0.0.1:0", "--smtp-url", smtp_url_,
-            "--mail-from", "convene@example.org", "--trusted-proxy", "127.0.0.1",
-            "--base-url", kBaseUrl, "--log-level", "info"});
-        auto listening = child_->WaitForLine(std::regex(R"(listening on 127\.0\.0\.1:(\d+))"), 60s);
-        if (!listening) throw std::runtime_error("convene did not start: " + child_->Output());
-        const auto port = static_cast<std::uint16_t>(std::stoi((*listening)[1]));
-        reader_ = std::thread([this] { exit_ = child_->Wait(600s); });
-        return port;
-    }
-
-    /// SIGKILL, or SIGTERM for a clean stop; returns how it ended (128 + signal when killed).
-    std::optional<int> Stop(int signal = SIGKILL) {
-        if (!child_) return std::nullopt;
-        child_->Signal(signal);
-        reader_.join();
-        log_ = child_->Output();
-        child_.reset();
-        return exit_;
-    }
-    void Kill() { Stop(SIGKILL); }
-
-    /// The last run's output, once it has stopped.
-    const std::string& Log() const { return log_; }
-
-private:
-    std::string db_;
-    std::string smtp_url_;
-    std::unique_ptr<testing::ChildProcess> child_;
-    std::thread reader_;
-    std::optional<int> exit_;
-    std::string log_;
-};
 
 /// Every write the server acknowledged with a 2xx, shared by the writer threads.
 struct Ledger {
@@ -127,7 +83,7 @@ Fixture Prepare(std::uint16_t port) {
     if (session.status != 201 || event.status != 201) {
         throw std::runtime_error("set-up: " + session.body + " " + event.body);
     }
-    const std::string start = util::FormatRfc3339(Now() + std::chrono::days{30}).substr(0, 16);
+    const std::string start = util::FormatRfc3339(NowSeconds() + std::chrono::days{30}).substr(0, 16);
     auto sessions = client.PostJson("/api/events/" + std::string(event.Json()["id"]) + "/sessions",
                                     {{"start", start}, {"timezone", "Europe/Paris"}});
     if (sessions.status != 201) throw std::runtime_error("event session: " + sessions.body);
@@ -152,7 +108,7 @@ void Write(std::uint16_t port, const Fixture& fixture, int round, int writer, Le
                 case 0:
                 case 1: {
                     // Ends 1–3 s from now: many expire while the server is down.
-                    const auto ends_at = Now() + std::chrono::seconds{1 + n % 3};
+                    const auto ends_at = NowSeconds() + std::chrono::seconds{1 + n % 3};
                     auto created = client.PostJson(
                         "/api/sessions",
                         {{"title", "Crash " + id}, {"ends_at", util::FormatRfc3339(ends_at)}});
@@ -209,21 +165,13 @@ std::set<std::string> Ids(storage::Connection& db, const std::string& sql) {
     return {rows.begin(), rows.end()};
 }
 
-template <typename Done>
-bool Eventually(Done done, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() >= deadline) return false;
-        std::this_thread::sleep_for(50ms);  // polling interval, not a stand-in
-    }
-    return true;
-}
-
 TEST(Crash, KilledUnderWritesLosesNothingAndSendsEachEmailOnce) {
     testing::TempDir dir;
     testing::SmtpSink sink;
     const auto db_path = dir.File("crash.db");
-    Server server(db_path, sink.Url());
+    testing::ConveneProcess server({"--db", db_path, "--smtp-url", sink.Url(), "--mail-from",
+                                    "convene@example.org", "--trusted-proxy", "127.0.0.1",
+                                    "--base-url", kBaseUrl});
 
     const auto seed = std::random_device{}();
     std::mt19937 random(seed);
@@ -266,7 +214,7 @@ TEST(Crash, KilledUnderWritesLosesNothingAndSendsEachEmailOnce) {
     for (const auto& [id, ends_at] : ledger.sessions) last_end = std::max(last_end, ends_at);
     EXPECT_TRUE(Eventually(
         [&] {
-            return Now() > last_end &&
+            return NowSeconds() > last_end &&
                    db.Prepare("SELECT COUNT(*) FROM sessions WHERE status = 'open' AND "
                               "ends_at <= ?")
                            .Bind(1, last_end)
@@ -277,7 +225,7 @@ TEST(Crash, KilledUnderWritesLosesNothingAndSendsEachEmailOnce) {
     EXPECT_TRUE(Eventually(
         [&] {
             return db.Prepare("SELECT COUNT(*) FROM outbox WHERE status = 'queued' AND due_at <= ?")
-                       .Bind(1, Now())
+                       .Bind(1, NowSeconds())
                        .ReadOne([](storage::Statement& s) { return s.Int(0); }) == 0;
         },
         120s))

@@ -7,6 +7,8 @@
 
 #include "child_process.hpp"
 #include "convene/storage/connection.hpp"
+#include "convene/util/time.hpp"
+#include "eventually.hpp"
 #include "http_client.hpp"
 #include "smtp_sink.hpp"
 #include "test_server.hpp"
@@ -300,10 +302,25 @@ TEST(Mail, ASilentMailServerHoldsUpNeitherRequestsNorShutdown) {
     {
         Admin admin(server);
         session_id = admin.CreateSession("Standup")["id"];
+        const auto ends_at = testing::NowSeconds() + 2s;
+        auto ending = admin.Client().PostJson(
+            "/api/sessions", {{"title", "Ends"}, {"ends_at", util::FormatRfc3339(ends_at)}});
+        ASSERT_EQ(ending.status, 201) << ending.body;
         admin.Invite(session_id, "bob@example.org");
         ASSERT_TRUE(smtp.AcceptOne(kDelivery));  // the relay is now waiting for a greeting
         // Everything else goes on meanwhile.
         EXPECT_EQ(admin.Client().PostJson("/api/sessions", {{"title", "Another"}}).status, 201);
+        EXPECT_EQ(admin.Outbox()["counts"]["queued"], 1);
+        // The auto-close too: long before libcurl gives up on the greeting (30 s).
+        json closed;
+        EXPECT_TRUE(testing::Eventually(
+            [&] {
+                closed = admin.Client().Get("/api/sessions/" + ending.Json()["id"].get<std::string>()).Json();
+                return closed["status"] == "closed";
+            },
+            15s))
+            << closed;
+        EXPECT_EQ(closed["closed_at"], util::FormatRfc3339(ends_at));
         EXPECT_EQ(admin.Outbox()["counts"]["queued"], 1);
     }
     // libcurl would wait 30 s for the greeting; a stop cuts that short.

@@ -19,7 +19,18 @@ struct sqlite3_stmt;
 namespace convene::storage {
 
 /// What kind of storage failure happened; services turn the expected ones into AppErrors.
-enum class StorageErrorKind { kUnique, kForeignKey, kConstraint, kBusy, kReadOnly, kFull, kOther };
+/// kDisk: the operating system failed a read or write (a file system turned read-only, an I/O
+/// error); SQLite rolled the statement back.
+enum class StorageErrorKind {
+    kUnique,
+    kForeignKey,
+    kConstraint,
+    kBusy,
+    kReadOnly,
+    kFull,
+    kDisk,
+    kOther
+};
 
 /// Thrown by the storage layer. Carries SQLite's extended result code.
 class StorageError : public std::runtime_error {
@@ -27,11 +38,31 @@ public:
     StorageError(StorageErrorKind kind, int code, const std::string& what);
     StorageErrorKind Kind() const { return kind_; }
     int Code() const { return code_; }
+    /// The database cannot take writes for now (busy, read-only, disk full or failing): not a
+    /// fault of the request, try again later.
+    bool Unavailable() const {
+        return kind_ == StorageErrorKind::kBusy || kind_ == StorageErrorKind::kReadOnly ||
+               kind_ == StorageErrorKind::kFull || kind_ == StorageErrorKind::kDisk;
+    }
 
 private:
     StorageErrorKind kind_;
     int code_;
 };
+
+/// Runs `write`, a write that only keeps a record up to date (when a sign-in or participant was
+/// last seen, a page visit), unless the database cannot take writes right now: a full or
+/// read-only disk must not turn a read into an error. Returns false when it was skipped.
+template <typename Write>
+bool WriteIfWritable(Write&& write) {
+    try {
+        write();
+        return true;
+    } catch (const StorageError& e) {
+        if (!e.Unavailable()) throw;
+        return false;
+    }
+}
 
 class Connection;
 
@@ -132,6 +163,8 @@ public:
     /// Virtual-machine steps run so far by the cached statements: grows with the rows a query
     /// visits, so a test can tell an index look-up from a scan.
     std::int64_t VmSteps() const;
+    /// No transaction is open (SQLite may have rolled one back by itself after an error).
+    bool InAutocommit() const;
 
     /// Throws StorageError for `code` when it is not SQLITE_OK/ROW/DONE.
     void Check(int code, std::string_view context) const;

@@ -284,6 +284,33 @@ TEST_F(SessionServiceTest, ExpiryClosesAtTheEndDateToTheSecond) {
     EXPECT_FALSE(sessions.NextEndDate());
 }
 
+// The wall clock may be set back or forward while the server runs (NTP after a long
+// suspend, an admin). End dates are wall-clock instants: a session closes when the clock reads
+// its end date, whatever the clock did before, and a jump over an end date does not skip it.
+TEST_F(SessionServiceTest, AClockJumpNeitherClosesEarlyNorSkipsAnEnd) {
+    const auto start = clock.Now();
+    const auto soon = Create("soon", {.ends_at = start + 10s});
+    const auto later = Create("later", {.ends_at = start + 20s});
+    const auto tomorrow = Create("tomorrow", {.ends_at = start + 24h});
+
+    clock.Advance(-1h);  // back: nothing is due, even past the moment it was set back
+    EXPECT_TRUE(sessions.CloseExpired(clock.Now()).empty());
+    clock.Advance(1h + 9s);
+    EXPECT_TRUE(sessions.CloseExpired(clock.Now()).empty());
+    EXPECT_EQ(sessions.NextEndDate(), soon.ends_at);
+
+    clock.Set(start + 2h);  // forward over two end dates: both close, dated when they ended
+    auto closed = sessions.CloseExpired(clock.Now());
+    ASSERT_EQ(closed.size(), 2u);
+    for (const auto& session : {soon, later}) {
+        const auto now_closed = sessions.Get(owner, session.id)->session;
+        EXPECT_EQ(now_closed.status, SessionStatus::kClosed) << session.title;
+        EXPECT_EQ(now_closed.closed_at, session.ends_at) << session.title;
+    }
+    EXPECT_EQ(sessions.Get(owner, tomorrow.id)->session.status, SessionStatus::kOpen);
+    EXPECT_EQ(sessions.NextEndDate(), tomorrow.ends_at);
+}
+
 TEST_F(SessionServiceTest, EveryOwnerActionIsAudited) {
     const auto session = Create();
     sessions.Close(owner, session.id);
