@@ -52,6 +52,56 @@ struct Connection {
     bool live = false;
 };
 
+/// An answer given before routing, after which the connection closes.
+struct Refusal {
+    int status;
+    std::string code;
+    std::string message;
+};
+
+const Refusal kTooLarge{413, "payload_too_large", "The request body is too large."};
+
+/// The client went away or an idle connection timed out: nothing to answer.
+bool IsGone(const beast::error_code& ec) {
+    return ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
+           ec == beast::error::timeout || ec == asio::error::connection_reset ||
+           ec == asio::error::eof;
+}
+
+/// The answer to a request Beast could not read.
+Refusal ReadRefusal(const beast::error_code& ec) {
+    if (ec == bhttp::error::header_limit) {
+        return {431, "headers_too_large", "The request headers are too large."};
+    }
+    if (ec == bhttp::error::body_limit) return kTooLarge;  // over the server-wide cap
+    return {400, "malformed_request", "The request could not be read."};
+}
+
+/// What RFC 9112 has a server refuse in a request's framing and Beast lets through (it
+/// accepts repeated equal lengths and codings other than chunked). Refusing them keeps every
+/// proxy in front of Convene and Convene itself agreeing on where a request ends.
+std::optional<Refusal> FramingRefusal(const bhttp::request_header<>& header, bool chunked) {
+    const auto hosts = header.count(bhttp::field::host);
+    if (hosts > 1 || (hosts == 0 && header.version() >= 11)) {
+        return Refusal{400, "malformed_request", "A request needs exactly one Host header."};
+    }
+    const auto lengths = header.count(bhttp::field::content_length);
+    if (lengths > 1 ||
+        (lengths == 1 && header[bhttp::field::content_length].find(',') != std::string::npos)) {
+        return Refusal{400, "malformed_request", "A request has at most one Content-Length."};
+    }
+    const auto codings = header.count(bhttp::field::transfer_encoding);
+    if (codings > 0 && !chunked) {
+        return Refusal{400, "malformed_request", "A Transfer-Encoding must end with chunked."};
+    }
+    if (codings > 1 ||
+        (codings == 1 && !beast::iequals(header[bhttp::field::transfer_encoding], "chunked"))) {
+        return Refusal{501, "unsupported_transfer_coding",
+                       "Only the chunked transfer coding is supported."};
+    }
+    return std::nullopt;
+}
+
 http::Request ToRequest(bhttp::request<bhttp::string_body>&& message, const std::string& client) {
     auto request = http::Request::Make(http::ParseMethod(message.method_string()),
                                        std::string(message.target()), std::move(message.body()));
@@ -148,8 +198,7 @@ struct Server::Impl {
 
     asio::awaitable<void> Accept();
     asio::awaitable<void> Serve(std::shared_ptr<Connection> connection);
-    asio::awaitable<void> WriteErrorAndClose(Connection& connection, int status,
-                                             std::string code, std::string message,
+    asio::awaitable<void> WriteErrorAndClose(Connection& connection, Refusal refusal,
                                              unsigned version);
     using Upgrade = bhttp::request<bhttp::string_body>;
     /// Authorises, completes the handshake and starts the session reading; returns then.
@@ -240,14 +289,14 @@ void Server::Impl::Forget(const std::shared_ptr<Connection>& connection) {
     if (connections.empty()) drained.notify_all();
 }
 
-asio::awaitable<void> Server::Impl::WriteErrorAndClose(Connection& connection, int status,
-                                                       std::string code, std::string message,
+asio::awaitable<void> Server::Impl::WriteErrorAndClose(Connection& connection, Refusal refusal,
                                                        unsigned version) {
     auto response = http::ErrorResponse(
-        {domain::ErrorKind::kMalformed, std::move(code), std::move(message), std::nullopt}, {});
-    response.status = status;
+        {domain::ErrorKind::kMalformed, refusal.code, refusal.message, std::nullopt}, {});
+    response.status = refusal.status;
     auto out = ToMessage(std::move(response), version, false, false);
-    spdlog::info("{} rejected before routing: {} {}", connection.client, status, out.body());
+    spdlog::info("{} rejected before routing: {} {}", connection.client, refusal.status,
+                 out.body());
     connection.stream.expires_after(settings.request_timeout);
     co_await bhttp::async_write(connection.stream, out, kTuple);
     // Lingering close: read what the client is still sending, so that closing with unread
@@ -279,8 +328,10 @@ asio::awaitable<void> Server::Impl::ServeWebSocket(std::shared_ptr<Connection> c
     if (!grant) {
         spdlog::info("{} GET {} refused: {}", connection->client, request.path,
                      grant.error().code);
-        auto rejecting = WriteErrorAndClose(*connection, http::StatusOf(grant.error().kind),
-                                    grant.error().code, grant.error().message, upgrade->version());
+        auto rejecting = WriteErrorAndClose(
+            *connection,
+            {http::StatusOf(grant.error().kind), grant.error().code, grant.error().message},
+            upgrade->version());
         co_await std::move(rejecting);
         co_return;
     }
@@ -335,61 +386,43 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection
         stream.expires_after(settings.request_timeout);
 
         auto [ec, bytes] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
-        if (ec == bhttp::error::header_limit) {
-            auto rejecting = WriteErrorAndClose(*connection, 431, "headers_too_large",
-                                        "The request headers are too large.", 11);
-            co_await std::move(rejecting);
-            co_return;
-        }
-        if (ec == bhttp::error::body_limit) {  // a Content-Length above the server-wide cap
-            auto rejecting = WriteErrorAndClose(*connection, 413, "payload_too_large",
-                                        "The request body is too large.", 11);
-            co_await std::move(rejecting);
-            co_return;
-        }
-        if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
-            ec == beast::error::timeout || ec == asio::error::connection_reset ||
-            ec == asio::error::eof) {
+        // A request that cannot be served as read: answered, then the connection closes, so
+        // that nothing after it on the wire is taken for a request of its own.
+        std::optional<Refusal> refusal;
+        unsigned version = 11;
+        // Too slow, idle or gone: the stream closed the socket on its timer (a client that
+        // sends part of a request and stops is dropped at --request-timeout), or the client left.
+        if (IsGone(ec)) {
             break;
+        } else if (ec) {
+            refusal = ReadRefusal(ec);
+        } else {
+            version = parser.get().version();
+            refusal = FramingRefusal(parser.get(), parser.chunked());
         }
-        if (ec) {
-            auto rejecting = WriteErrorAndClose(*connection, 400, "malformed_request",
-                                        "The request could not be read.", 11);
-            co_await std::move(rejecting);
-            co_return;
-        }
-
         const auto started = Clock::now();
-        auto& header = parser.get();
-        const unsigned version = header.version();
-        const auto method = http::ParseMethod(header.method_string());
-        const auto limit = router.BodyLimit(method, header.target());
-        if (auto length = parser.content_length(); length && *length > limit) {
-            auto rejecting = WriteErrorAndClose(*connection, 413, "payload_too_large",
-                                        "The request body is too large.", version);
-            co_await std::move(rejecting);
-            co_return;
+        if (!refusal) {
+            const auto& header = parser.get();
+            const auto limit =
+                router.BodyLimit(http::ParseMethod(header.method_string()), header.target());
+            if (auto length = parser.content_length(); length && *length > limit) {
+                refusal = kTooLarge;
+            } else {
+                parser.body_limit(limit);
+                if (beast::iequals(header[bhttp::field::expect], "100-continue")) {
+                    bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, version};
+                    co_await bhttp::async_write(stream, go_on, kTuple);
+                }
+                std::tie(ec, bytes) = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+                if (IsGone(ec) || ec == bhttp::error::partial_message) {
+                    break;
+                } else if (ec) {
+                    refusal = ReadRefusal(ec);
+                }
+            }
         }
-        parser.body_limit(limit);
-        if (beast::iequals(header[bhttp::field::expect], "100-continue")) {
-            bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, version};
-            co_await bhttp::async_write(stream, go_on, kTuple);
-        }
-        std::tie(ec, bytes) = co_await bhttp::async_read(stream, buffer, parser, kTuple);
-        if (ec == bhttp::error::body_limit) {
-            auto rejecting = WriteErrorAndClose(*connection, 413, "payload_too_large",
-                                        "The request body is too large.", version);
-            co_await std::move(rejecting);
-            co_return;
-        }
-        if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
-            ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
-            ec == asio::error::eof || ec == bhttp::error::partial_message) {
-            break;
-        }
-        if (ec) {
-            auto rejecting = WriteErrorAndClose(*connection, 400, "malformed_request",
-                                        "The request could not be read.", version);
+        if (refusal) {
+            auto rejecting = WriteErrorAndClose(*connection, *refusal, version);
             co_await std::move(rejecting);
             co_return;
         }
