@@ -2,7 +2,10 @@
 # The architecture rules that the compiler cannot see (docs/architecture.md):
 # - Beast only in transport (and the test HTTP client);
 # - sqlite3.h only in storage;
-# - SQL statements only in storage and migrations.
+# - SQL statements only in storage and migrations;
+# - SQL from run-time text (Connection::ExecuteScript) only in the migrator, and SQLite's own
+#   entry points only in the connection (everything else goes through Sql, fixed at compile
+#   time; tests/CMakeLists.txt proves a std::string does not compile as one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 status=0
@@ -18,6 +21,14 @@ fi
 if grep -rnE --include='*.?pp' '"[^"]*\b(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM|CREATE TABLE|PRAGMA)\b' \
      src include | grep -vE '^(src|include/convene)/storage/'; then
   echo "error: SQL outside the storage layer" >&2
+  status=1
+fi
+if grep -rn --include='*.?pp' 'ExecuteScript' src | grep -vE '^src/storage/(migrator|connection)\.cpp:'; then
+  echo "error: SQL run from run-time text outside the migrator" >&2
+  status=1
+fi
+if grep -rnE --include='*.?pp' 'sqlite3_(prepare|exec)' src | grep -v '^src/storage/connection\.cpp:'; then
+  echo "error: SQLite called directly outside src/storage/connection.cpp" >&2
   status=1
 fi
 [ $status -eq 0 ] && echo "layer checks passed"

@@ -4,6 +4,7 @@
 #include "convene/domain/validation.hpp"
 #include "convene/storage/credential_repository.hpp"
 #include "convene/storage/user_repository.hpp"
+#include "convene/util/address.hpp"
 #include "convene/util/hash.hpp"
 
 namespace convene::domain {
@@ -32,6 +33,7 @@ AccountService::AccountService(storage::Database& database, const util::Clock& c
       hasher_(hasher),
       settings_(settings),
       account_failures_(clock, settings.account_failures),
+      account_wide_failures_(clock, settings.account_wide_failures),
       client_failures_(clock, settings.client_failures) {}
 
 Result<std::string> AccountService::ValidateName(std::string_view name,
@@ -123,10 +125,16 @@ std::optional<SignedIn> AccountService::SignInByLink(const model::User& user) {
 Result<SignedIn> AccountService::Login(const LoginCommand& command) {
     const auto email = Trim(command.email);
     const auto account_key = AsciiLower(email);
-    const auto client_key = command.client;
-    auto wait = account_failures_.Check(account_key);
-    if (auto client_wait = client_failures_.Check(client_key)) {
-        wait = wait ? std::max(*wait, *client_wait) : *client_wait;
+    const auto client_key = util::AddressKey(command.client);
+    const auto pair_key = account_key + " " + client_key;
+    std::optional<std::chrono::seconds> wait;
+    for (auto* limit : {&account_failures_, &account_wide_failures_, &client_failures_}) {
+        const auto& key = limit == &account_failures_        ? pair_key
+                          : limit == &account_wide_failures_ ? account_key
+                                                             : client_key;
+        if (auto limit_wait = limit->Check(key)) {
+            wait = wait ? std::max(*wait, *limit_wait) : *limit_wait;
+        }
     }
     if (wait) {
         return AppError{ErrorKind::kRateLimited, "too_many_attempts",
@@ -143,11 +151,12 @@ Result<SignedIn> AccountService::Login(const LoginCommand& command) {
                                    command.password) &&
                     user.has_value();
     if (!ok) {
-        account_failures_.Acquire(account_key);
+        account_failures_.Acquire(pair_key);
+        account_wide_failures_.Acquire(account_key);
         client_failures_.Acquire(client_key);
         return InvalidCredentials();
     }
-    account_failures_.Reset(account_key);
+    account_failures_.Reset(pair_key);
 
     auto db = database_.Acquire();
     storage::Transaction tx(*db);

@@ -1,10 +1,13 @@
 #include "convene/domain/join_service.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "convene/domain/validation.hpp"
 #include "convene/storage/participant_repository.hpp"
 #include "convene/storage/session_repository.hpp"
+#include "convene/util/address.hpp"
 #include "convene/util/hash.hpp"
 
 namespace convene::domain {
@@ -24,15 +27,45 @@ bool IsSessionCode(std::string_view code) {
 }
 
 JoinService::JoinService(storage::Database& database, const util::Clock& clock,
-                         util::Random& random, util::Throttle::Settings throttle)
-    : database_(database), clock_(clock), random_(random), wrong_codes_(clock, throttle) {}
+                         util::Random& random, util::Throttle::Settings throttle,
+                         GuessingSettings guessing)
+    : database_(database),
+      clock_(clock),
+      random_(random),
+      wrong_codes_(clock, throttle),
+      guessing_(guessing) {}
+
+bool JoinService::CountWrongCode() {
+    std::lock_guard lock(guessing_mutex_);
+    const auto now = clock_.Now();
+    if (now - minute_start_ >= std::chrono::minutes{1}) {
+        minute_start_ = now;
+        wrong_this_minute_ = 0;
+    }
+    ++stats_.wrong_codes;
+    if (++wrong_this_minute_ <= guessing_.wrong_codes_per_minute) return false;
+    if (wrong_this_minute_ == guessing_.wrong_codes_per_minute + 1) {
+        ++stats_.alarms;
+        spdlog::warn("join codes: over {} wrong codes within a minute from all clients together; "
+                     "guessing suspected: until the minute is over, an address is blocked at its "
+                     "first wrong code",
+                     guessing_.wrong_codes_per_minute);
+    }
+    return true;
+}
+
+JoinService::GuessingStats JoinService::Guessing() const {
+    std::lock_guard lock(guessing_mutex_);
+    return stats_;
+}
 
 Result<model::Session> JoinService::FindByCode(const std::string& code,
                                                const std::string& client) {
     if (!IsSessionCode(code)) {
         return Invalid("invalid_code", "A session code is exactly 6 digits.");
     }
-    if (auto wait = wrong_codes_.Check(client)) {
+    const auto key = util::AddressKey(client);
+    if (auto wait = wrong_codes_.Check(key)) {
         return RateLimited(*wait, "Too many wrong codes. Wait a moment before trying again.");
     }
     std::optional<model::Session> session;
@@ -41,7 +74,8 @@ Result<model::Session> JoinService::FindByCode(const std::string& code,
         session = storage::SessionRepository::FindByCode(*db, code);
     }
     if (!session) {
-        wrong_codes_.RecordFailure(client);
+        const bool suspected = CountWrongCode();
+        wrong_codes_.RecordFailure(key, suspected ? wrong_codes_.MaxFailures() : 1);
         return UnknownCode();
     }
     return *session;

@@ -6,6 +6,7 @@
 
 #include "convene/domain/validation.hpp"
 #include "convene/http/error_response.hpp"
+#include "convene/http/security.hpp"
 #include "convene/storage/connection.hpp"
 
 namespace convene::http {
@@ -201,7 +202,7 @@ Result<std::optional<Principal>> Router::Authenticate(const Request& request) {
         if (!user) return domain::Unauthenticated("invalid_token", "The API token is not valid.");
         return std::optional<Principal>{Principal{std::move(*user), AuthMethod::kBearer, {}}};
     }
-    if (auto cookie = request.Cookie(kSessionCookie)) {
+    if (auto cookie = request.Cookie(SessionCookieName(settings_.base_url))) {
         if (auto user = services_.accounts.AuthenticateSession(*cookie)) {
             return std::optional<Principal>{Principal{std::move(*user), AuthMethod::kCookie, *cookie}};
         }
@@ -247,7 +248,7 @@ Result<LiveGrant> Router::AuthorizeLive(const Request& request) {
         if (!session) return session.error();
         return LiveGrant{*id, true, (*principal)->user.id};
     } catch (const std::exception& e) {
-        spdlog::error("live authorization {} failed: {}", request.path, e.what());
+        spdlog::error("live authorization {} failed: {}", RedactedPath(request.path), e.what());
         return domain::AppError{ErrorKind::kUnavailable, "storage_unavailable",
                                 "The server cannot check this right now.", std::chrono::seconds{5}};
     }
@@ -263,7 +264,7 @@ Response Router::Handle(Request request) {
         response = ErrorResponse(e.Error(), request.request_id);
     } catch (const storage::StorageError& e) {
         spdlog::error("request {} {} {}: storage: {}", request.request_id,
-                      MethodName(request.method), request.path, e.what());
+                      MethodName(request.method), RedactedPath(request.path), e.what());
         const bool unavailable = e.Unavailable();
         response = ErrorResponse(
             unavailable ? ErrorOf(ErrorKind::kUnavailable, "storage_unavailable",
@@ -274,12 +275,13 @@ Response Router::Handle(Request request) {
         if (unavailable) response.SetHeader("Retry-After", "5");
     } catch (const std::exception& e) {
         spdlog::error("request {} {} {}: unhandled: {}", request.request_id,
-                      MethodName(request.method), request.path, e.what());
+                      MethodName(request.method), RedactedPath(request.path), e.what());
         response = ErrorResponse(
             ErrorOf(ErrorKind::kInternal, "internal", "Something went wrong on our side."),
             request.request_id);
     }
     response.SetHeader("X-Request-Id", request.request_id);
+    AddSecurityHeaders(response, IsHttps(settings_.base_url));
     return response;
 }
 

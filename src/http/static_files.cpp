@@ -127,7 +127,6 @@ std::optional<Response> StaticFiles::ServeFile(std::string relative,
     response.SetHeader("ETag", file->etag);
     // Revalidate every time: a new binary must never leave stale pages in browsers.
     response.SetHeader("Cache-Control", "no-cache");
-    response.SetHeader("X-Content-Type-Options", "nosniff");
     if (auto tag = request.Header("If-None-Match"); tag && ETagMatches(*tag, file->etag)) {
         response.status = 304;
         return response;
@@ -137,7 +136,6 @@ std::optional<Response> StaticFiles::ServeFile(std::string relative,
         response.SetHeader("Content-Security-Policy",
                            "default-src 'self'; img-src 'self' data:; "
                            "connect-src 'self'; frame-ancestors 'none'");
-        response.SetHeader("Referrer-Policy", "same-origin");
     }
     response.body = std::move(file->content);
     return response;

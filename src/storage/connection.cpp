@@ -133,7 +133,11 @@ Connection::Connection(const std::string& path, std::chrono::milliseconds busy_t
     Execute("PRAGMA foreign_keys = ON");
     // In-memory databases have no WAL; asking is harmless, the answer is just "memory".
     Execute("PRAGMA journal_mode = WAL");
-    Execute(synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    if (synchronous_full) {
+        Execute("PRAGMA synchronous = FULL");
+    } else {
+        Execute("PRAGMA synchronous = NORMAL");
+    }
 }
 
 Connection::~Connection() {
@@ -141,7 +145,8 @@ Connection::~Connection() {
     sqlite3_close(db_);
 }
 
-Statement& Connection::Prepare(std::string_view sql) {
+Statement& Connection::Prepare(Sql statement) {
+    const auto sql = statement.Text();
     auto it = cache_.find(std::string(sql));
     if (it != cache_.end()) {
         it->second->Reset();
@@ -156,9 +161,9 @@ Statement& Connection::Prepare(std::string_view sql) {
     return *inserted->second;
 }
 
-void Connection::Execute(std::string_view sql) {
+void Connection::ExecuteScript(std::string_view script) {
     char* error = nullptr;
-    const std::string text(sql);
+    const std::string text(script);
     const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
     if (rc != SQLITE_OK) {
         const std::string message = error ? error : sqlite3_errstr(rc);
@@ -197,7 +202,11 @@ bool Connection::InAutocommit() const { return sqlite3_get_autocommit(db_) != 0;
 
 Transaction::Transaction(Connection& connection, Mode mode) : connection_(connection) {
     if (mode == Mode::kWrite) writer_ = connection_.LockWriter();
-    connection_.Execute(mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+    if (mode == Mode::kWrite) {
+        connection_.Execute("BEGIN IMMEDIATE");
+    } else {
+        connection_.Execute("BEGIN DEFERRED");
+    }
 }
 
 Transaction::~Transaction() {

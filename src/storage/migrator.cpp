@@ -68,7 +68,7 @@ int Migrate(Connection& connection, const std::vector<Migration>& migrations) {
         connection.Execute("PRAGMA foreign_keys = OFF");
         try {
             Transaction tx(connection);
-            connection.Execute(migration.sql);
+            connection.ExecuteScript(migration.sql);
             const auto broken = connection.Prepare("PRAGMA foreign_key_check")
                                     .ReadOne([](const Statement& row) { return row.Text(0); });
             if (broken) {
@@ -77,7 +77,7 @@ int Migrate(Connection& connection, const std::vector<Migration>& migrations) {
                                          " pointing at nothing");
             }
             // user_version lives in the database header: it commits or rolls back with the rest.
-            connection.Execute("PRAGMA user_version = " + std::to_string(migration.version));
+            connection.ExecuteScript("PRAGMA user_version = " + std::to_string(migration.version));
             tx.Commit();
         } catch (...) {
             connection.Execute("PRAGMA foreign_keys = ON");

@@ -97,7 +97,7 @@ std::optional<const char*> ReasonText(const std::optional<model::CloseReason>& r
     return model::CloseReasonName(*reason);
 }
 
-std::optional<model::Session> FindOne(Connection& db, std::string_view sql, std::string_view key) {
+std::optional<model::Session> FindOne(Connection& db, Sql sql, std::string_view key) {
     return db.Prepare(sql).BindAll(key).ReadOne(ReadSession);
 }
 
@@ -107,7 +107,7 @@ SessionWithRole ReadWithRole(const Statement& row) {
 }
 
 template <typename... Keys>
-bool Exists(Connection& db, std::string_view sql, const Keys&... keys) {
+bool Exists(Connection& db, Sql sql, const Keys&... keys) {
     return db.Prepare(sql).BindAll(keys...).ReadOne([](const Statement&) { return true; })
         .has_value();
 }

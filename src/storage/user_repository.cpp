@@ -29,7 +29,7 @@ model::User ReadUser(const Statement& row) {
     };
 }
 
-std::optional<model::User> FindOne(Connection& db, std::string_view sql, std::string_view key) {
+std::optional<model::User> FindOne(Connection& db, Sql sql, std::string_view key) {
     return db.Prepare(sql).BindAll(key).ReadOne(ReadUser);
 }
 

@@ -25,6 +25,7 @@
 #include "convene/domain/error.hpp"
 #include "convene/http/error_response.hpp"
 #include "convene/http/router.hpp"
+#include "convene/http/security.hpp"
 #include "convene/util/time.hpp"
 #include "ws_session.hpp"
 
@@ -294,6 +295,7 @@ asio::awaitable<void> Server::Impl::WriteErrorAndClose(Connection& connection, R
     auto response = http::ErrorResponse(
         {domain::ErrorKind::kMalformed, refusal.code, refusal.message, std::nullopt}, {});
     response.status = refusal.status;
+    http::AddSecurityHeaders(response, http::IsHttps(router.Settings().base_url));
     auto out = ToMessage(std::move(response), version, false, false);
     spdlog::info("{} rejected before routing: {} {}", connection.client, refusal.status,
                  out.body());
@@ -435,7 +437,7 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection
         const bool head = message.method() == bhttp::verb::head;
         const bool keep_alive = message.keep_alive();
         auto request = ToRequest(std::move(message), connection->client);
-        const auto path = request.path;
+        const auto path = http::RedactedPath(request.path);  // for the access log
         const auto method_name = http::MethodName(request.method);
 
         // Handlers are synchronous and may wait on SQLite: run them on the app pool, then come

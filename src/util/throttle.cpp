@@ -34,7 +34,7 @@ std::optional<std::chrono::seconds> Throttle::Check(const std::string& key) {
     return it->second.blocked_until - now;
 }
 
-std::optional<std::chrono::seconds> Throttle::RecordFailure(const std::string& key) {
+std::optional<std::chrono::seconds> Throttle::RecordFailure(const std::string& key, int weight) {
     std::lock_guard lock(mutex_);
     const auto now = clock_.Now();
     State& state = StateFor(key, now);
@@ -43,7 +43,8 @@ std::optional<std::chrono::seconds> Throttle::RecordFailure(const std::string& k
         state.failures = 0;
     }
     state.last_failure = now;
-    if (++state.failures < settings_.max_failures) return std::nullopt;
+    state.failures += std::max(1, weight);
+    if (state.failures < settings_.max_failures) return std::nullopt;
     const std::chrono::seconds doubled =
         settings_.base_penalty * (std::int64_t{1} << std::min(state.level, 20));
     const auto penalty = std::min(settings_.max_penalty, doubled);

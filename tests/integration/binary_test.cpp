@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "child_process.hpp"
+#include "convene_process.hpp"
 #include "convene/storage/connection.hpp"
 #include "http_client.hpp"
 #include "temp_dir.hpp"
@@ -100,6 +101,45 @@ TEST(Binary, AnAddressInUseIsAClearStartUpError) {
     Child second({"--db", dir.File("b.db"), "--listen", "127.0.0.1:" + std::string((*listening)[1])});
     EXPECT_EQ(second.Wait(10s), 1);
     EXPECT_NE(second.Output().find("cannot listen"), std::string::npos) << second.Output();
+}
+
+TEST(Binary, TheLogHoldsNoSecret) {
+    testing::TempDir dir;
+    const std::string base = "http://convene.test";
+    testing::ConveneProcess server({"--db", dir.File("s.db"), "--base-url", base});
+    const auto port = server.Start();
+
+    const std::string password = "correct horse battery";
+    testing::HttpClient owner(port, base);
+    ASSERT_EQ(owner.PostJson("/api/auth/signup", {{"email", "ann@example.org"},
+                                                  {"password", password},
+                                                  {"name", "Ann"}})
+                  .status,
+              201);
+    const std::string wrong = "not my password at all";
+    testing::HttpClient guesser(port);
+    EXPECT_EQ(guesser.PostJson("/api/auth/login", {{"email", "ann@example.org"}, {"password", wrong}})
+                  .status,
+              401);
+    auto session = owner.PostJson("/api/sessions", {{"title", "Secrets"}}).Json();
+    const std::string join_url = session["join_url"];
+    const auto link = join_url.substr(join_url.rfind('/') + 1);
+    testing::HttpClient phone(port);
+    EXPECT_EQ(phone.Get("/j/" + link).status, 200);
+    auto joined = phone.PostJson("/api/join", {{"link", link}});
+    ASSERT_EQ(joined.status, 200) << joined.body;
+    auto token = owner.PostJson("/api/tokens", {{"name", "script"}});
+    ASSERT_EQ(token.status, 201) << token.body;
+    ASSERT_EQ(server.Stop(SIGTERM), 0) << server.Log();
+
+    const auto& log = server.Log();
+    EXPECT_NE(log.find("GET /j/\u2026 200"), std::string::npos) << log;  // logged, redacted
+    for (const auto& secret :
+         {password, wrong, owner.Cookies().at("convene_session"), link,
+          joined.Json()["participant_token"].get<std::string>(),
+          token.Json()["token"].get<std::string>()}) {
+        EXPECT_EQ(log.find(secret), std::string::npos) << secret << " in\n" << log;
+    }
 }
 
 }  // namespace

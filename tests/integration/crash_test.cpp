@@ -160,7 +160,7 @@ void Write(std::uint16_t port, const Fixture& fixture, int round, int writer, Le
     }
 }
 
-std::set<std::string> Ids(storage::Connection& db, const std::string& sql) {
+std::set<std::string> Ids(storage::Connection& db, storage::Sql sql) {
     auto rows = db.Prepare(sql).ReadAll([](storage::Statement& s) { return s.Text(0); });
     return {rows.begin(), rows.end()};
 }

@@ -25,6 +25,8 @@ struct EdgeCase {
     int status;  ///< the one answer expected
 };
 
+void PrintTo(const EdgeCase& edge, std::ostream* out) { *out << edge.name; }
+
 std::vector<EdgeCase> Cases() {
     const std::string post = "POST /api/join HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
     return {
@@ -114,6 +116,7 @@ TEST_P(HttpEdge, IsRefusedWithOneAnswerAndAClosedConnection) {
     EXPECT_EQ(Responses(raw.received), 1) << raw.received;
     EXPECT_TRUE(raw.closed);
     EXPECT_NE(raw.received.find("\"error\""), std::string::npos) << raw.received;
+    EXPECT_NE(raw.received.find("X-Content-Type-Options: nosniff"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Framing, HttpEdge, ::testing::ValuesIn(Cases()),

@@ -60,9 +60,13 @@ public:
     struct Settings {
         /// A sign-in session lives this long after its last use.
         std::chrono::seconds session_lifetime = std::chrono::days{30};
-        /// Failed sign-ins allowed per account, then one more per window / burst.
+        /// Failed sign-ins allowed per account from one client address, then one more per
+        /// window / burst: a noisy client is stopped without locking the owner out elsewhere.
         util::RateLimiter::Limit account_failures{10, std::chrono::minutes{15}};
-        /// Failed sign-ins allowed per client address.
+        /// Failed sign-ins allowed per account from all addresses together (guessing spread
+        /// over many addresses).
+        util::RateLimiter::Limit account_wide_failures{100, std::chrono::minutes{15}};
+        /// Failed sign-ins allowed per client address, whatever the account.
         util::RateLimiter::Limit client_failures{20, std::chrono::minutes{15}};
     };
 
@@ -124,6 +128,7 @@ private:
     const PasswordHasher& hasher_;
     Settings settings_;
     util::RateLimiter account_failures_;
+    util::RateLimiter account_wide_failures_;
     util::RateLimiter client_failures_;
 };
 

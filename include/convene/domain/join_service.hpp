@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -29,15 +31,30 @@ struct Joined {
     bool returning = false;
 };
 
+/// Wrong codes from every client together that a minute may hold before guessing is suspected.
+struct CodeGuessingSettings {
+    int wrong_codes_per_minute = 300;
+};
+
 /// Participants joining by code or link. Thread-safe.
 ///
-/// Wrong codes are throttled per client address with a growing penalty; links (256 random
-/// bits) are never throttled, so a valid link always works, and one noisy client never
-/// blocks anyone else.
+/// Wrong codes are throttled per client address (an IPv6 client by its /64) with a growing
+/// penalty; links (256 random bits) are never throttled, so a valid link always works, and one
+/// noisy client never blocks anyone else. Wrong codes from all clients together have a budget
+/// too: past it, guessing from many addresses is suspected, the log says so once a minute, and
+/// until the minute is over each address is blocked at its first wrong code (clients that type
+/// their code right are not affected).
 class JoinService {
 public:
+    using GuessingSettings = CodeGuessingSettings;
+    /// Wrong codes since start, and the minutes in which guessing was suspected (for metrics).
+    struct GuessingStats {
+        std::int64_t wrong_codes = 0;
+        std::int64_t alarms = 0;
+    };
+
     JoinService(storage::Database& database, const util::Clock& clock, util::Random& random,
-                util::Throttle::Settings throttle);
+                util::Throttle::Settings throttle, GuessingSettings guessing = {});
 
     /// By code, by link, or (to come back after a refresh) by participant token alone.
     /// 404 unknown_code; 423 session_closed; 429 rate_limited; 422 invalid_code.
@@ -47,15 +64,23 @@ public:
                                                               const std::string& token);
     /// The session whose link `token` is, when it is not in the trash.
     std::optional<std::string> LiveLinkSession(const std::string& token);
+    GuessingStats Guessing() const;
 
 private:
     Result<model::Session> FindByCode(const std::string& code, const std::string& client);
     Result<model::Session> FindByParticipant(const std::string& participant_token);
+    /// Counts a wrong code against the global budget; true while guessing is suspected.
+    bool CountWrongCode();
 
     storage::Database& database_;
     const util::Clock& clock_;
     util::Random& random_;
     util::Throttle wrong_codes_;
+    GuessingSettings guessing_;
+    mutable std::mutex guessing_mutex_;
+    util::Instant minute_start_{};
+    int wrong_this_minute_ = 0;
+    GuessingStats stats_;
 };
 
 /// True for exactly six ASCII digits.

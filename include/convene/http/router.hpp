@@ -162,9 +162,6 @@ private:
     const StaticFiles& static_files_;
 };
 
-/// The session cookie's name.
-inline constexpr std::string_view kSessionCookie = "convene_session";
-
 /// True when the URL's host is a loopback address (localhost, 127.0.0.0/8, ::1): links and QR
 /// codes built on it cannot work from anyone else's device.
 bool IsLoopbackUrl(std::string_view url);

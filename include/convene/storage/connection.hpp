@@ -18,6 +18,19 @@ struct sqlite3_stmt;
 
 namespace convene::storage {
 
+/// SQL text fixed when the program is compiled: what Prepare and Execute take, so that no
+/// statement is ever built from strings at run time; values go in through Bind. A std::string
+/// does not convert (tests/CMakeLists.txt has a build that proves it does not compile).
+class Sql {
+public:
+    consteval Sql(const char* text) : text_(text) {}  // NOLINT: implicit on purpose
+    consteval Sql(std::string_view text) : text_(text) {}  // NOLINT: implicit on purpose
+    constexpr std::string_view Text() const { return text_; }
+
+private:
+    std::string_view text_;
+};
+
 /// What kind of storage failure happened; services turn the expected ones into AppErrors.
 /// kDisk: the operating system failed a read or write (a file system turned read-only, an I/O
 /// error); SQLite rolled the statement back.
@@ -154,9 +167,13 @@ public:
     Connection& operator=(const Connection&) = delete;
 
     /// A cached prepared statement for `sql`, reset and with its bindings cleared.
-    Statement& Prepare(std::string_view sql);
+    Statement& Prepare(Sql sql);
     /// Runs one or more statements without results (migrations, pragmas).
-    void Execute(std::string_view sql);
+    void Execute(Sql sql) { ExecuteScript(sql.Text()); }
+    /// Runs statements from text made at run time: only for the migrations this binary embeds
+    /// and the schema version number (scripts/check-layers.sh keeps it there), and for tests'
+    /// fixtures. Never for anything that holds input.
+    void ExecuteScript(std::string_view script);
     /// The value of `PRAGMA user_version`.
     int UserVersion();
     std::int64_t LastInsertRowId() const;

@@ -32,8 +32,10 @@ public:
 
     /// How long `key` must still wait; nullopt when it may try now.
     std::optional<std::chrono::seconds> Check(const std::string& key);
-    /// Records a failure; returns the wait when this failure got the key blocked.
-    std::optional<std::chrono::seconds> RecordFailure(const std::string& key);
+    /// Records a failure, or `weight` of them at once; returns the wait when this got the key
+    /// blocked. A weight of max_failures blocks at once.
+    std::optional<std::chrono::seconds> RecordFailure(const std::string& key, int weight = 1);
+    int MaxFailures() const { return settings_.max_failures; }
 
 private:
     struct State {

@@ -1,6 +1,7 @@
 #include "convene/http/error_response.hpp"
 #include "convene/http/json.hpp"
 #include "convene/http/render.hpp"
+#include "convene/http/security.hpp"
 #include "handlers.hpp"
 
 namespace convene::http::handlers {
@@ -16,10 +17,10 @@ void SetSessionCookie(const Call& call, Response& response, const domain::Signed
 namespace {
 
 std::string SessionCookie(const Call& call, std::string_view value, long long max_age) {
-    std::string cookie = std::string(kSessionCookie) + "=" + std::string(value) +
-                         "; Path=/; Max-Age=" + std::to_string(max_age) +
+    std::string cookie = std::string(SessionCookieName(call.settings.base_url)) + "=" +
+                         std::string(value) + "; Path=/; Max-Age=" + std::to_string(max_age) +
                          "; HttpOnly; SameSite=Lax";
-    if (call.settings.base_url.starts_with("https://")) cookie += "; Secure";
+    if (IsHttps(call.settings.base_url)) cookie += "; Secure";  // required by __Host-
     return cookie;
 }
 

@@ -101,6 +101,41 @@ TEST_F(JoinServiceTest, GuessingIsThrottledPerClientWithAGrowingPenalty) {
     EXPECT_EQ(joins.Join({.code = session.code, .client = "guesser"}).error().retry_after, 120s);
 }
 
+TEST_F(JoinServiceTest, AnIpv6ClientIsCountedByItsNetwork) {
+    // Stepping through the addresses of one /64 does not buy fresh tries.
+    for (int i = 0; i < 5; ++i) {
+        joins.Join({.code = WrongCode(), .client = "2001:db8:7:1::" + std::to_string(i + 1)});
+    }
+    EXPECT_EQ(joins.Join({.code = session.code, .client = "2001:db8:7:1::ff"}).error().kind,
+              ErrorKind::kRateLimited);
+    EXPECT_TRUE(joins.Join({.code = session.code, .client = "2001:db8:7:2::1"}));
+}
+
+TEST_F(JoinServiceTest, ManyAddressesTogetherAreNoticedAndEachIsBlockedAtItsFirstMiss) {
+    JoinService guarded(database, clock, random, util::Throttle::Settings{},
+                      {.wrong_codes_per_minute = 10});
+    const auto wrong = WrongCode();
+
+    // Ten addresses miss once each: within the budget, each may try again.
+    for (int i = 0; i < 10; ++i) guarded.Join({.code = wrong, .client = "198.51.100." + std::to_string(i)});
+    EXPECT_EQ(guarded.Guessing().alarms, 0);
+    EXPECT_TRUE(guarded.Join({.code = session.code, .client = "198.51.100.0"}));
+    // Past it: the next miss blocks its address at once, and the alarm goes off once.
+    for (int i = 10; i < 15; ++i) guarded.Join({.code = wrong, .client = "198.51.100." + std::to_string(i)});
+    EXPECT_EQ(guarded.Guessing().alarms, 1);
+    EXPECT_EQ(guarded.Guessing().wrong_codes, 15);
+    EXPECT_EQ(guarded.Join({.code = session.code, .client = "198.51.100.12"}).error().kind,
+              ErrorKind::kRateLimited);
+    // Someone who types the right code is not affected by the others' guessing.
+    EXPECT_TRUE(guarded.Join({.code = session.code, .client = "203.0.113.9"}));
+
+    // A minute later the budget starts over: one miss no longer blocks.
+    clock.Advance(61s);
+    guarded.Join({.code = wrong, .client = "203.0.113.50"});
+    EXPECT_TRUE(guarded.Join({.code = session.code, .client = "203.0.113.50"}));
+    EXPECT_EQ(guarded.Guessing().alarms, 1);
+}
+
 TEST(SessionCode, IsExactlySixDigits) {
     EXPECT_TRUE(IsSessionCode("012345"));
     EXPECT_FALSE(IsSessionCode("01234"));

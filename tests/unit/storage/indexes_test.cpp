@@ -31,7 +31,7 @@ protected:
     /// and registration `r<i>`.
     void FillOutbox(int count, std::string_view status, std::int64_t due_from,
                     std::string_view prefix) {
-        db.Execute(
+        db.ExecuteScript(
             "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < " +
             std::to_string(count) +
             ") INSERT INTO outbox (id, message_id, recipient, subject, text_body, html_body, "
@@ -82,13 +82,13 @@ TEST_F(IndexesTest, DroppingTheMailsOfOneRegistrantOrSessionLooksThemUp) {
 }
 
 TEST_F(IndexesTest, StartUpReadsOnlyTheEventSessionsStillAhead) {
-    db.Execute(
+    db.ExecuteScript(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < 20000) "
         "INSERT INTO event_sessions (id, event_id, name, start_local, timezone, starts_at, "
         "duration_minutes, status, created_at) "
         "SELECT 'past' || i, 'e', 'n', '2020-01-01T10:00', 'Europe/Paris', " +
         std::to_string(kNow - 100'000) + " - i, 60, 'scheduled', 0 FROM n");
-    db.Execute(
+    db.ExecuteScript(
         "INSERT INTO event_sessions (id, event_id, name, start_local, timezone, starts_at, "
         "duration_minutes, status, created_at) VALUES ('next', 'e', 'n', '2033-05-18T10:00', "
         "'Europe/Paris', " + std::to_string(kNow + 3600) + ", 60, 'scheduled', 0)");

@@ -151,7 +151,7 @@ TEST(Migrator, RebuildingTheSessionsTableKeepsEveryRowThatPointsAtIt) {
         "INSERT INTO session_audit (session_id, action, at) VALUES ('s1', 'created', 0);");
 
     ASSERT_EQ(Migrate(db, all), LatestSchemaVersion());
-    auto count = [&](const char* sql) {
+    auto count = [&](Sql sql) {
         return *db.Prepare(sql).ReadOne([](const Statement& row) { return row.Int(0); });
     };
     EXPECT_EQ(count("SELECT COUNT(*) FROM sessions WHERE id = 's1' AND ends_at = 99"), 1);

@@ -1,4 +1,5 @@
 #include "convene/util/throttle.hpp"
+#include "convene/util/address.hpp"
 
 #include <gtest/gtest.h>
 
@@ -63,6 +64,15 @@ TEST(Throttle, KeysAreIndependent) {
     EXPECT_TRUE(throttle.RecordFailure("noisy"));
     EXPECT_TRUE(throttle.Check("noisy"));
     EXPECT_FALSE(throttle.Check("quiet"));
+}
+
+TEST(AddressKey, Ipv6CountsByItsSlash64AndIpv4AsItIs) {
+    EXPECT_EQ(AddressKey("203.0.113.7"), "203.0.113.7");
+    EXPECT_EQ(AddressKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), "2001:db8:1:2::/64");
+    EXPECT_EQ(AddressKey("2001:db8:1:2::1"), AddressKey("2001:db8:1:2:ffff::9"));
+    EXPECT_NE(AddressKey("2001:db8:1:2::1"), AddressKey("2001:db8:1:3::1"));
+    EXPECT_EQ(AddressKey("::ffff:198.51.100.4"), "198.51.100.4");
+    EXPECT_EQ(AddressKey("not an address"), "not an address");
 }
 
 }  // namespace
