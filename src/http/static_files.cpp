@@ -127,16 +127,18 @@ std::optional<Response> StaticFiles::ServeFile(std::string relative,
     response.SetHeader("ETag", file->etag);
     // Revalidate every time: a new binary must never leave stale pages in browsers.
     response.SetHeader("Cache-Control", "no-cache");
-    if (auto tag = request.Header("If-None-Match"); tag && ETagMatches(*tag, file->etag)) {
-        response.status = 304;
-        return response;
-    }
-    response.SetHeader("Content-Type", std::string(ContentTypeFor(relative)));
+    // A 304 too: the browser replaces the stored page's headers with the 304's, so a page
+    // revalidated without its own policy would get the default one, which lets no script run.
     if (relative.ends_with(".html")) {
         response.SetHeader("Content-Security-Policy",
                            "default-src 'self'; img-src 'self' data:; "
                            "connect-src 'self'; frame-ancestors 'none'");
     }
+    if (auto tag = request.Header("If-None-Match"); tag && ETagMatches(*tag, file->etag)) {
+        response.status = 304;
+        return response;
+    }
+    response.SetHeader("Content-Type", std::string(ContentTypeFor(relative)));
     response.body = std::move(file->content);
     return response;
 }

@@ -45,6 +45,17 @@ TEST_F(SecurityHeadersTest, EveryKindOfAnswerCarriesThem) {
     ExpectHardened(Send(Method::kGet, "/no-such-file.js"), "static 404");
 }
 
+TEST_F(SecurityHeadersTest, ARevalidatedPageKeepsItsOwnPolicy) {
+    // Browsers take a 304's headers over the stored page's: the page policy must come again,
+    // or the default one (no script at all) replaces it and the cached page stops working.
+    const auto page = Send(Method::kGet, "/signin");
+    ASSERT_EQ(page.status, 200);
+    const auto etag = std::string(page.Header("ETag").value());
+    const auto again = Send(Method::kGet, "/signin", {}, {{"If-None-Match", etag}});
+    ASSERT_EQ(again.status, 304);
+    EXPECT_EQ(again.Header("Content-Security-Policy"), page.Header("Content-Security-Policy"));
+}
+
 class HttpsSecurityTest : public RouterFixture {
 protected:
     HttpsSecurityTest() : RouterFixture({}, "https://convene.example") {}
