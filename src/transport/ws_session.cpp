@@ -6,7 +6,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <utility>
-#include <nlohmann/json.hpp>
+
+#include "convene/live/client_message.hpp"
 
 namespace convene::transport {
 namespace {
@@ -15,10 +16,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-
-std::shared_ptr<const std::string> Text(const nlohmann::json& json) {
-    return std::make_shared<const std::string>(json.dump());
-}
 
 }  // namespace
 
@@ -115,22 +112,12 @@ void WsSession::OnRead(beast::error_code ec, std::size_t bytes) {
 }
 
 void WsSession::HandleClientMessage(std::string_view text) {
-    auto message = nlohmann::json::parse(text, nullptr, false);
-    if (message.is_discarded() || !message.is_object() || !message.contains("type") ||
-        !message["type"].is_string()) {
-        CloseAfterQueue(websocket::close_code::bad_payload,
-                        "messages are JSON objects with a type");
+    auto answer = live::AnswerClientMessage(text);
+    if (answer.close_code) {
+        CloseAfterQueue(*answer.close_code, std::move(answer.text));
         return;
     }
-    const auto type = message["type"].get<std::string>();
-    if (type == "ping") {
-        Enqueue({Text({{"type", "pong"}}), false});
-        return;
-    }
-    Enqueue({Text({{"type", "error"},
-                   {"error", {{"code", "unknown_type"},
-                              {"message", "Unknown message type: " + type.substr(0, 64)}}}}),
-             false});
+    Enqueue({std::make_shared<const std::string>(std::move(answer.text)), false});
 }
 
 void WsSession::Deliver(std::shared_ptr<const std::string> message, bool whole_state) {

@@ -281,6 +281,20 @@ TEST_F(WsConformance, InvalidUtf8SplitAcrossFragmentsIs1007) {
 TEST_F(WsConformance, TextThatIsNotAJsonMessageIs1007) {
     ExpectClosedWith(*Open(), Frame(kFin | kText, "hello"), 1007);
 }
+TEST_F(WsConformance, AnUnknownTypeWithManyBytesGetsItsErrorAndTheServerStaysUp) {
+    // The error names the type cut to 64 bytes; cutting inside "é" once made an answer that
+    // could not be serialised, and the exception ended the whole server.
+    auto ws = Open();
+    const std::string type = std::string(63, 'a') + "\xC3\xA9";
+    ws->Send(Frame(kFin | kText, json{{"type", type}}.dump()));
+    auto reply = ws->NextOf(kText);
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(json::parse(reply->payload)["error"]["code"], "unknown_type");
+    ws->Send(Frame(kFin | kText, kPingMessage));
+    reply = ws->NextOf(kText);
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(json::parse(reply->payload)["type"], "pong");
+}
 TEST_F(WsConformance, AMessageOverTheLimitIs1009) {
     ExpectClosedWith(*Open(), Frame(kFin | kText, std::string(64 * 1024, ' ')), 1009);
 }
