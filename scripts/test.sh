@@ -16,7 +16,15 @@ cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs" --timeout 300
 
-# 2. The warnings-as-errors build, whose summary closes the output.
+# 2. The unit and integration tests again under ThreadSanitizer: the live layer (hub, event
+#    loops, mailboxes, WebSockets) above all, and everything else that runs threads.
+cmake --preset tsan >/dev/null
+cmake --build build-tsan -j "$jobs" --target convene_unit_tests convene_integration_tests
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  ctest --test-dir build-tsan --output-on-failure -j "$jobs" --timeout 300 -L 'unit|integration' \
+        -E '^sql_from_'
+
+# 3. The warnings-as-errors build, whose summary closes the output.
 cmake --preset ci >/dev/null
 cmake --build build-ci -j "$jobs"
 echo "builds and sanitizer run done in $(( $(date +%s) - started )) s"

@@ -65,7 +65,7 @@ Statement& Statement::BindNull(int index) {
 bool Statement::Step() {
     // A write outside a transaction commits by itself during its first step: it takes the
     // writer lock for that step (a Transaction holds it for the whole transaction).
-    std::unique_lock<std::timed_mutex> writer;
+    std::unique_lock<WriterLock> writer;
     if (!sqlite3_stmt_busy(stmt_) && !sqlite3_stmt_readonly(stmt_) &&
         sqlite3_get_autocommit(connection_.Handle())) {
         writer = connection_.LockWriter();
@@ -226,7 +226,35 @@ void Transaction::Commit() {
     if (writer_.owns_lock()) writer_.unlock();
 }
 
-std::unique_lock<std::timed_mutex> Connection::LockWriter() {
+void WriterLock::lock() {
+    std::unique_lock guard(mutex_);
+    released_.wait(guard, [&] { return !held_; });
+    held_ = true;
+}
+
+bool WriterLock::try_lock() {
+    std::lock_guard guard(mutex_);
+    if (held_) return false;
+    held_ = true;
+    return true;
+}
+
+bool WriterLock::try_lock_for(std::chrono::milliseconds timeout) {
+    std::unique_lock guard(mutex_);
+    if (!released_.wait_for(guard, timeout, [&] { return !held_; })) return false;
+    held_ = true;
+    return true;
+}
+
+void WriterLock::unlock() {
+    {
+        std::lock_guard guard(mutex_);
+        held_ = false;
+    }
+    released_.notify_one();
+}
+
+std::unique_lock<WriterLock> Connection::LockWriter() {
     if (writer_lock_ == nullptr) return {};
     std::unique_lock lock(*writer_lock_, std::defer_lock);
     if (!lock.try_lock_for(busy_timeout_)) {

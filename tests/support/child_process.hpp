@@ -92,7 +92,17 @@ public:
     ChildProcess(const ChildProcess&) = delete;
     ChildProcess& operator=(const ChildProcess&) = delete;
 
-    void Signal(int signal) { kill(pid_, signal); }
+    /// Signals the child while it has not been waited for (never pid -1: every process).
+    void Signal(int signal) {
+        if (pid_ > 0) kill(pid_, signal);
+    }
+    /// Reads its output until it closes (the child ended) or `timeout` passes. Touches only the
+    /// output, so another thread may Signal() meanwhile.
+    void ReadToEnd(std::chrono::milliseconds timeout) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (ReadSome(deadline)) {
+        }
+    }
     std::string Output() const { return output_ + pending_; }
 
 private:

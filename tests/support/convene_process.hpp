@@ -38,8 +38,7 @@ public:
             child_.reset();
             throw std::runtime_error("convene did not start: " + output);
         }
-        exit_.reset();
-        reader_ = std::thread([this] { exit_ = child_->Wait(3600s); });
+        reader_ = std::thread([this] { child_->ReadToEnd(3600s); });
         return static_cast<std::uint16_t>(std::stoi((*listening)[1]));
     }
 
@@ -47,10 +46,11 @@ public:
     std::optional<int> Stop(int signal) {
         if (!child_) return std::nullopt;
         child_->Signal(signal);
-        reader_.join();
+        reader_.join();  // the output closed: the child has ended
+        const auto code = child_->Wait(60s);
         log_ = child_->Output();
         child_.reset();
-        return exit_;
+        return code;
     }
 
     /// The last run's output, once it has stopped.
@@ -60,7 +60,6 @@ private:
     std::vector<std::string> args_;
     std::unique_ptr<ChildProcess> child_;
     std::thread reader_;
-    std::optional<int> exit_;
     std::string log_;
 };
 

@@ -64,7 +64,7 @@ private:
 
     Settings settings_;
     std::mutex mutex_;
-    std::timed_mutex writer_;  ///< shared by every connection: see Connection::ShareWriterLock
+    WriterLock writer_;  ///< shared by every connection: see Connection::ShareWriterLock
     std::condition_variable available_;
     std::vector<std::unique_ptr<Connection>> idle_;
     std::size_t open_ = 0;
