@@ -24,7 +24,12 @@ TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
   ctest --test-dir build-tsan --output-on-failure -j "$jobs" --timeout 300 -L 'unit|integration' \
         -E '^sql_from_'
 
-# 3. The warnings-as-errors build, whose summary closes the output.
+# 3. The libFuzzer targets (clang, ASan + UBSan): each fuzzes 60 s from its seed corpus.
+cmake --preset fuzz >/dev/null
+cmake --build build-fuzz -j "$jobs" --target convene_fuzz_targets
+ctest --test-dir build-fuzz --output-on-failure -j "$jobs" -L fuzz
+
+# 4. The warnings-as-errors build, whose summary closes the output.
 cmake --preset ci >/dev/null
 cmake --build build-ci -j "$jobs"
 echo "builds and sanitizer run done in $(( $(date +%s) - started )) s"

@@ -61,8 +61,15 @@ std::optional<Instant> ParseRfc3339(std::string_view text) {
                                    date::day{static_cast<unsigned>(d)}};
     if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
     // A leap second (:60) is read as the next second, as RFC 3339 allows us to.
-    return Instant{date::sys_days{ymd}} + std::chrono::hours{h} + std::chrono::minutes{mi} +
-           std::chrono::seconds{s} - std::chrono::minutes{offset_minutes};
+    const auto instant = Instant{date::sys_days{ymd}} + std::chrono::hours{h} +
+                         std::chrono::minutes{mi} + std::chrono::seconds{s} -
+                         std::chrono::minutes{offset_minutes};
+    // Only what prints back in four-digit years: 9999-12-31T23:59:60Z or an offset at either
+    // end would otherwise be stored and shown as a year 10000 or -1 that nothing parses.
+    constexpr auto kFirst = Instant{date::sys_days{date::year{0} / 1 / 1}};
+    constexpr auto kLast = Instant{date::sys_days{date::year{10000} / 1 / 1}} - std::chrono::seconds{1};
+    if (instant < kFirst || instant > kLast) return std::nullopt;
+    return instant;
 }
 
 }  // namespace convene::util

@@ -2,77 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include "convene/domain/account_service.hpp"
-#include "convene/domain/event_service.hpp"
-#include "convene/domain/facilitator_service.hpp"
-#include "convene/domain/invitation_service.hpp"
-#include "convene/domain/join_service.hpp"
-#include "convene/domain/outbox_service.hpp"
-#include "convene/domain/registration_service.hpp"
-#include "convene/domain/replay_service.hpp"
-#include "convene/domain/session_service.hpp"
-#include "convene/domain/slide_service.hpp"
-#include "convene/domain/team_service.hpp"
-#include "convene/storage/migrator.hpp"
-#include "convene/storage/session_repository.hpp"
-#include "fakes.hpp"
+#include "service_world.hpp"
 
 namespace convene::testing {
 
-/// Every service over one migrated :memory: database, with a fake clock and seeded random.
-class ServiceFixture : public ::testing::Test {
-protected:
-    ServiceFixture()
-        : database({.path = ":memory:"}),
-          hasher(domain::PasswordHasher::MinimumForTest()),
-          accounts(database, clock, random, hasher, domain::AccountService::Settings{}),
-          sessions(database, clock, random, events, [this] { ++end_date_changes; },
-                   domain::SessionService::Settings{}),
-          joins(database, clock, random, util::Throttle::Settings{}),
-          slides(database, clock, random, events),
-          facilitators(database, clock, random, events),
-          invitations(database, clock, random, {.max_per_request = 200, .max_per_hour = 300}),
-          outbox(database, clock),
-          event_service(database, clock, random, sessions),
-          registrations(database, clock, random, event_service, joins),
-          team(database, clock, random, event_service, accounts),
-          replays(database, clock, event_service) {
-        facilitators.SetBaseUrl("http://convene.test");
-        invitations.SetBaseUrl("http://convene.test");
-        event_service.SetBaseUrl("http://convene.test");
-        auto db = database.Acquire();
-        storage::Migrate(*db, storage::EmbeddedMigrations());
-    }
-
-    model::User NewUser(const std::string& email) {
-        auto signed_in = accounts.Signup({email, "long enough", "Test User"});
-        EXPECT_TRUE(signed_in) << email;
-        return signed_in->user;
-    }
-
-    /// Co-facilitators arrive by email invitation (a later feature); tests add them directly.
-    void AddFacilitator(const std::string& session_id, const model::User& user) {
-        auto db = database.Acquire();
-        storage::SessionRepository::AddFacilitator(*db, session_id, user.id, clock.Now());
-    }
-
-    storage::Database database;
-    FakeClock clock;
-    FakeRandom random;
-    domain::PasswordHasher hasher;
-    domain::AccountService accounts;
-    int end_date_changes = 0;
-    RecordingEvents events;
-    domain::SessionService sessions;
-    domain::JoinService joins;
-    domain::SlideService slides;
-    domain::FacilitatorService facilitators;
-    domain::InvitationService invitations;
-    domain::OutboxService outbox;
-    domain::EventService event_service;
-    domain::RegistrationService registrations;
-    domain::TeamService team;
-    domain::ReplayService replays;
-};
+/// A test over every service (ServiceWorld): a migrated :memory: database, fake clock and random.
+class ServiceFixture : public ::testing::Test, public ServiceWorld {};
 
 }  // namespace convene::testing

@@ -4,10 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <regex>
+#include <set>
 
-#include "convene/storage/connection.hpp"
-#include "router_fixture.hpp"
+#include "populated_world.hpp"
 
 namespace convene::http {
 
@@ -18,23 +17,9 @@ void PrintTo(const Route& route, std::ostream* out) {
 
 namespace {
 
-using nlohmann::json;
-
-enum class Role { kAnonymous, kParticipant, kOtherMember, kCoFacilitator, kOwner, kAdmin };
-constexpr Role kRoles[] = {Role::kAnonymous,     Role::kParticipant, Role::kOtherMember,
-                           Role::kCoFacilitator, Role::kOwner,       Role::kAdmin};
-
-std::string Name(Role role) {
-    switch (role) {
-        case Role::kAnonymous: return "anonymous";
-        case Role::kParticipant: return "participant";
-        case Role::kOtherMember: return "other member";
-        case Role::kCoFacilitator: return "co-facilitator";
-        case Role::kOwner: return "owner";
-        case Role::kAdmin: return "admin";
-    }
-    return "?";
-}
+using testing::Name;
+using testing::Role;
+using testing::kRoles;
 
 /// Who may do what, by kind of route. "Allowed" means past authorisation: any status but 401,
 /// 403 and 404 (a body the route finds invalid still gets its 422).
@@ -182,123 +167,14 @@ int Expected(Access access, Role role) {
     return 0;
 }
 
-/// A fresh world: an admin (the first account), an owner with a session (a slide, a
-/// co-facilitator, a pending invitation, a participant), a trashed session, an API token and an
-/// event (a session ahead, a team member who is the session's co-facilitator too, a registrant,
-/// a speaker), and another member with nothing of theirs.
-class World : public testing::RouterFixture {
-public:
-    World() {
-        cookies[Role::kAdmin] = SignUp("admin@example.org");
-        cookies[Role::kOwner] = SignUp("owner@example.org");
-        cookies[Role::kCoFacilitator] = SignUp("cora@example.org");
-        cookies[Role::kOtherMember] = SignUp("other@example.org");
-        const auto owner = AsBrowser(cookies[Role::kOwner]);
-
-        auto session = Ok(Send(Method::kPost, "/api/sessions", R"({"title":"S"})", owner));
-        ids["{id}@session"] = session["id"];
-        const std::string join_url = session["join_url"];
-        ids["{token}@j"] = join_url.substr(join_url.rfind('/') + 1);
-        const std::string s = "/api/sessions/" + ids["{id}@session"];
-        auto cora = Ok(Send(Method::kPost, s + "/facilitators", R"({"email":"cora@example.org"})", owner));
-        ids["{user_id}@facilitator"] = cora["facilitator"]["user_id"];
-        auto pending =
-            Ok(Send(Method::kPost, s + "/facilitators", R"({"email":"later@example.org"})", owner));
-        ids["{invitation_id}"] = pending["invitation"]["id"];
-        ids["{slide_id}"] = Ok(Send(Method::kPost, s + "/slides", R"({"title":"One"})", owner))["id"];
-        participant_token = Ok(Send(Method::kPost, "/api/join",
-                                    json{{"code", session["code"]}}.dump()))["participant_token"];
-
-        auto trashed = Ok(Send(Method::kPost, "/api/sessions", R"({"title":"T"})", owner));
-        ids["{id}@trash"] = trashed["id"];
-        Send(Method::kDelete, "/api/sessions/" + ids["{id}@trash"], {}, owner);
-        ids["{id}@token"] = Ok(Send(Method::kPost, "/api/tokens", R"({"name":"t"})", owner))["id"];
-
-        auto event = Ok(Send(Method::kPost, "/api/events", R"({"title":"E"})", owner));
-        ids["{id}@event"] = event["id"];
-        ids["{slug}"] = event["slug"];
-        const std::string e = "/api/events/" + ids["{id}@event"];
-        auto added = Ok(Send(Method::kPost, e + "/sessions",
-                             R"({"start":"2030-01-10T10:00","timezone":"Europe/Paris"})", owner));
-        ids["{session_id}"] = added["sessions"][0]["id"];
-        const std::string es = e + "/sessions/" + ids["{session_id}"];
-        ids["{user_id}@team"] =
-            Ok(Send(Method::kPost, e + "/team", R"({"email":"cora@example.org"})", owner))["user_id"];
-        auto registrant = Ok(Send(Method::kPost, es + "/registrants",
-                                  R"({"name":"Reg","email":"reg@example.org"})", owner));
-        ids["{registration_id}"] = registrant["id"];
-        const std::string link = registrant["link"];
-        ids["{token}@r"] = link.substr(link.rfind('/') + 1);
-        ids["{speaker_id}"] = Ok(Send(Method::kPost, es + "/speakers",
-                                      R"({"name":"Spe","email":"spe@example.org"})", owner))["id"];
-        // The speaker's link is only in their email.
-        auto db = database.Acquire();
-        auto text = db->Prepare("SELECT text_body FROM outbox WHERE recipient = 'spe@example.org'")
-                        .ReadOne([](const storage::Statement& row) { return row.Text(0); });
-        std::smatch match;
-        if (text && std::regex_search(*text, match, std::regex("/s/([A-Za-z0-9_-]+)"))) {
-            ids["{token}@s"] = match[1];
-        }
-        ids["{id}@outbox"] = *db->Prepare("SELECT id FROM outbox LIMIT 1")
-                                  .ReadOne([](const storage::Statement& row) { return row.Text(0); });
-    }
-    void TestBody() override {}
-
-    /// The route's path with every capture filled with a thing of this world.
-    std::string Fill(std::string_view pattern) {
-        std::string path(pattern);
-        const std::string p(pattern);
-        const auto kind = p.starts_with("/api/events") || p.starts_with("/events") ? "event"
-                          : p.starts_with("/api/trash")                           ? "trash"
-                          : p.starts_with("/api/tokens")                          ? "token"
-                          : p.starts_with("/api/admin/outbox")                    ? "outbox"
-                                                                                  : "session";
-        const auto user = p.find("/team/") != std::string::npos ? "team" : "facilitator";
-        const auto token = p.starts_with("/j/")                   ? "j"
-                           : p.find("registrations/{token}") != std::string::npos ||
-                                   p.starts_with("/r/")
-                               ? "r"
-                               : "s";
-        const std::map<std::string, std::string> values{
-            {"{id}", ids["{id}@" + std::string(kind)]},
-            {"{user_id}", ids["{user_id}@" + std::string(user)]},
-            {"{token}", ids["{token}@" + std::string(token)]},
-            {"{slide_id}", ids["{slide_id}"]},
-            {"{invitation_id}", ids["{invitation_id}"]},
-            {"{session_id}", ids["{session_id}"]},
-            {"{registration_id}", ids["{registration_id}"]},
-            {"{speaker_id}", ids["{speaker_id}"]},
-            {"{slug}", ids["{slug}"]},
-        };
-        for (const auto& [capture, value] : values) {
-            for (auto at = path.find(capture); at != std::string::npos; at = path.find(capture)) {
-                EXPECT_FALSE(value.empty()) << capture << " in " << pattern;
-                path.replace(at, capture.size(), value);
-            }
-        }
-        return path;
-    }
-
-    Response As(Role role, const Route& route) {
-        Headers headers{{"Origin", kBase}};
-        if (cookies.count(role)) headers.emplace_back("Cookie", cookies[role]);
-        auto path = Fill(route.pattern);
-        // A participant carries their token: it must open nothing beyond their own socket.
-        if (role == Role::kParticipant) path += "?participant_token=" + participant_token;
-        const bool body = route.method == Method::kPost || route.method == Method::kPatch;
-        return Send(route.method, path, body ? BodyFor(Key(route)) : "", std::move(headers));
-    }
-
-    std::map<Role, std::string> cookies;
-    std::map<std::string, std::string> ids;
-    std::string participant_token;
-
-private:
-    static json Ok(const Response& response) {
-        EXPECT_LT(response.status, 300) << response.body;
-        return json::parse(response.body, nullptr, false);
-    }
-};
+/// A fresh world of one of everything, asked as `role` to call `route`.
+Response As(testing::PopulatedWorld& world, Role role, const Route& route) {
+    auto path = world.Fill(route.pattern);
+    // A participant carries their token: it must open nothing beyond their own socket.
+    if (role == Role::kParticipant) path += "?participant_token=" + world.participant_token;
+    const bool body = route.method == Method::kPost || route.method == Method::kPatch;
+    return world.Send(route.method, path, body ? BodyFor(Key(route)) : "", world.HeadersOf(role));
+}
 
 class AuthorizationMatrix : public ::testing::TestWithParam<Route> {};
 
@@ -308,8 +184,8 @@ TEST_P(AuthorizationMatrix, EveryCallerGetsWhatTheRouteClassAllows) {
     ASSERT_NE(found, Classes().end())
         << Key(route) << " is not in the authorisation matrix: classify it in Classes()";
     for (const auto role : kRoles) {
-        World world;
-        const auto response = world.As(role, route);
+        testing::PopulatedWorld world;
+        const auto response = As(world, role, route);
         const int expected = Expected(found->second, role);
         SCOPED_TRACE(Key(route) + " as " + Name(role) + ": " + std::to_string(response.status) +
                      " " + response.body.substr(0, 200));

@@ -34,6 +34,19 @@ TEST(Rfc3339, RejectsAnythingElse) {
     }
 }
 
+TEST(Rfc3339, TakesOnlyWhatPrintsBackInFourDigitYears) {
+    // Found by fuzz_time: these once parsed to instants printed as years 10000 and -1.
+    for (const char* edge : {"9999-12-31T23:59:60Z", "9999-12-31T23:00:00-01:00",
+                             "0000-01-01T00:00:00+00:01"}) {
+        EXPECT_FALSE(ParseRfc3339(edge).has_value()) << edge;
+    }
+    for (const char* last : {"9999-12-31T23:59:59Z", "0000-01-01T00:00:00Z"}) {
+        const auto parsed = ParseRfc3339(last);
+        ASSERT_TRUE(parsed.has_value()) << last;
+        EXPECT_EQ(FormatRfc3339(*parsed), last);
+    }
+}
+
 TEST(HttpDate, FormatsImfFixdate) {
     EXPECT_EQ(FormatHttpDate(Instant{seconds{1'795'341'600}}), "Sun, 22 Nov 2026 10:00:00 GMT");
 }
