@@ -29,6 +29,7 @@
 #include "convene/storage/database.hpp"
 #include "convene/storage/migrator.hpp"
 #include "convene/transport/server.hpp"
+#include "convene/util/metrics.hpp"
 #include "convene/util/clock.hpp"
 #include "convene/util/logging.hpp"
 #include "convene/util/random.hpp"
@@ -99,6 +100,9 @@ struct App::Parts {
     const util::Clock* clock;
     util::Random* random;
     std::unique_ptr<storage::Database> database;
+    /// Before everything that counts into it; GET /metrics renders it.
+    std::unique_ptr<util::Metrics> metrics;
+    util::Counter* auto_closed = nullptr;  ///< in `metrics`
     std::unique_ptr<domain::PasswordHasher> hasher;
     std::unique_ptr<domain::AccountService> accounts;
     /// Before the hub: the hub's flushing thread records attendance through it until the
@@ -135,9 +139,11 @@ std::vector<jobs::Job> MakeJobs(App::Parts& p) {
     return {
         {"auto-close",
          [&p](util::Instant now) {
-             for (const auto& session : p.sessions->CloseExpired(now)) {
+             const auto closed = p.sessions->CloseExpired(now);
+             for (const auto& session : closed) {
                  spdlog::info("session {} closed at its end date", session.id);
              }
+             p.auto_closed->Add(static_cast<std::int64_t>(closed.size()));
              return p.sessions->NextEndDate();
          }},
         {"housekeeping",
@@ -151,6 +157,51 @@ std::vector<jobs::Job> MakeJobs(App::Parts& p) {
              return now + std::chrono::hours{1};
          }},
     };
+}
+
+/// The metrics read when scraped: what lives in the database or in a service's own counts.
+void RegisterReaders(App::Parts& p) {
+    using Type = util::Metrics::Type;
+    using Samples = std::vector<util::Metrics::Sample>;
+    auto& metrics = *p.metrics;
+    p.auto_closed = &metrics.CounterFor("convene_sessions_auto_closed_total",
+                                        "Sessions closed by themselves at their end date.");
+    metrics.Read("convene_sessions_open", "Open sessions (the trash left out).", Type::kGauge,
+                 [&p] { return Samples{{{}, static_cast<double>(p.sessions->CountOpen())}}; });
+    metrics.Read("convene_websockets_open", "Open WebSockets, by audience.", Type::kGauge, [&p] {
+        const auto sockets = p.hub->Sockets();
+        return Samples{{{{"audience", "facilitator"}}, static_cast<double>(sockets.facilitators)},
+                       {{{"audience", "participant"}}, static_cast<double>(sockets.participants)}};
+    });
+    metrics.Read("convene_outbox_messages", "Messages in the outbox, by status.", Type::kGauge,
+                 [&p] {
+                     const auto counts = p.outbox->List(std::nullopt, 0).counts;
+                     return Samples{{{{"status", "queued"}}, static_cast<double>(counts.queued)},
+                                    {{{"status", "sent"}}, static_cast<double>(counts.sent)},
+                                    {{{"status", "failed"}}, static_cast<double>(counts.failed)}};
+                 });
+    metrics.Read("convene_joins_total", "Participants let into a session (code, link or token).",
+                 Type::kCounter, [&p] {
+                     return Samples{{{}, static_cast<double>(p.joins->Stats().joins)}};
+                 });
+    metrics.Read("convene_join_failures_total", "Joins refused, by error code.", Type::kCounter,
+                 [&p] {
+                     Samples samples;
+                     for (const auto& [code, count] : p.joins->Stats().refused) {
+                         samples.push_back({{{"code", code}}, static_cast<double>(count)});
+                     }
+                     return samples;
+                 });
+    metrics.Read("convene_join_wrong_codes_total", "Session codes typed that match no session.",
+                 Type::kCounter, [&p] {
+                     return Samples{{{}, static_cast<double>(p.joins->Stats().wrong_codes)}};
+                 });
+    metrics.Read("convene_join_guessing_alarms_total",
+                 "Minutes in which wrong codes from all clients together passed the budget "
+                 "(code guessing suspected).",
+                 Type::kCounter, [&p] {
+                     return Samples{{{}, static_cast<double>(p.joins->Stats().alarms)}};
+                 });
 }
 
 /// The mailer, the relay and its thread, once the base URL (for the sender) is known.
@@ -186,6 +237,7 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
     p.random = overrides.random ? overrides.random : p.own_random.get();
 
     p.database = OpenDatabase(p.config);
+    p.metrics = std::make_unique<util::Metrics>();
     p.hasher = std::make_unique<domain::PasswordHasher>(
         overrides.cheap_password_hashing ? domain::PasswordHasher::MinimumForTest()
                                          : domain::PasswordHasher::Interactive());
@@ -202,7 +254,11 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
             if (parts->replays) parts->replays->RecordAttendance(counts);
             // A crowd left: give the memory their connections used back to the system.
             if (departures.Report(counts)) malloc_trim(0);
-        }});
+        },
+                              .broadcast_seconds = &p.metrics->HistogramFor(
+                                  "convene_broadcast_seconds",
+                                  "From a change to a session to its message handed to every "
+                                  "socket of its room.")});
     // The scheduler is built after the service it drives; until then there is nothing to wake.
     p.sessions = std::make_unique<domain::SessionService>(
         *p.database, *p.clock, *p.random, *p.hub,
@@ -239,8 +295,10 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
         .registrations = *p.registrations,
         .team = *p.team,
         .replays = *p.replays,
+        .metrics = *p.metrics,
         .ready = [db = p.database.get()] { return db->Ping(); },
     });
+    RegisterReaders(p);
     p.static_files = MakeStaticFiles(p.config);
     p.router = std::make_unique<http::Router>(
         http::ApiRoutes(), http::RateBuckets(), *p.services, *p.clock, *p.random,

@@ -54,7 +54,7 @@ bool JoinService::CountWrongCode() {
     return true;
 }
 
-JoinService::GuessingStats JoinService::Guessing() const {
+JoinService::Counts JoinService::Stats() const {
     std::lock_guard lock(guessing_mutex_);
     return stats_;
 }
@@ -111,6 +111,17 @@ std::optional<std::string> JoinService::LiveLinkSession(const std::string& token
 }
 
 Result<Joined> JoinService::Join(const JoinRequest& request) {
+    auto joined = JoinOnce(request);
+    std::lock_guard lock(guessing_mutex_);
+    if (joined) {
+        ++stats_.joins;
+    } else {
+        ++stats_.refused[joined.error().code];
+    }
+    return joined;
+}
+
+Result<Joined> JoinService::JoinOnce(const JoinRequest& request) {
     Result<model::Session> found = UnknownCode();
     if (request.link) {
         auto db = database_.Acquire();

@@ -466,6 +466,11 @@ std::optional<LiveSnapshot> SessionService::Snapshot(std::string_view id) {
                         SessionRepository::LatestAudit(*db, id)};
 }
 
+std::int64_t SessionService::CountOpen() {
+    auto db = database_.Acquire();
+    return SessionRepository::CountOpen(*db);
+}
+
 std::optional<util::Instant> SessionService::NextEndDate() {
     auto db = database_.Acquire();
     return SessionRepository::NextEndDate(*db);

@@ -255,16 +255,24 @@ Result<LiveGrant> Router::AuthorizeLive(const Request& request) {
 }
 
 Response Router::Handle(Request request) {
+    const auto started = std::chrono::steady_clock::now();
     if (request.request_id.empty()) request.request_id = random_.Hex(8);
     request.client = ClientAddress(request, settings_.trusted_proxies);
+    std::string_view route = "unmatched";
     Response response;
     try {
-        response = Dispatch(request);
+        response = Dispatch(request, route);
     } catch (const domain::AppErrorException& e) {
         response = ErrorResponse(e.Error(), request.request_id);
     } catch (const storage::StorageError& e) {
         spdlog::error("request {} {} {}: storage: {}", request.request_id,
                       MethodName(request.method), RedactedPath(request.path), e.what());
+        services_.metrics
+            .CounterFor("convene_database_errors_total",
+                        "Requests that failed in the database, by kind (busy, full, read_only, "
+                        "disk...).",
+                        {{"kind", std::string(StorageErrorKindName(e.Kind()))}})
+            .Add();
         const bool unavailable = e.Unavailable();
         response = ErrorResponse(
             unavailable ? ErrorOf(ErrorKind::kUnavailable, "storage_unavailable",
@@ -282,10 +290,35 @@ Response Router::Handle(Request request) {
     }
     response.SetHeader("X-Request-Id", request.request_id);
     AddSecurityHeaders(response, IsHttps(settings_.base_url));
+    Record(request, route, response.status,
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return response;
 }
 
-Response Router::Dispatch(Request& request) {
+void Router::Record(const Request& request, std::string_view route, int status, double seconds) {
+    const std::string method(MethodName(request.method));
+    auto& metrics = services_.metrics;
+    metrics
+        .CounterFor("convene_http_requests_total",
+                    "HTTP requests answered, by method, route pattern and status.",
+                    {{"method", method}, {"route", std::string(route)},
+                     {"status", std::to_string(status)}})
+        .Add();
+    metrics
+        .HistogramFor("convene_http_request_duration_seconds",
+                      "Time from a parsed request to its answer, by method and route pattern.",
+                      {{"method", method}, {"route", std::string(route)}})
+        .Observe(seconds);
+    if (status == 429) {
+        metrics
+            .CounterFor("convene_rate_limit_hits_total",
+                        "Requests refused by a rate limit or throttle (429), by route pattern.",
+                        {{"route", std::string(route)}})
+            .Add();
+    }
+}
+
+Response Router::Dispatch(Request& request, std::string_view& route_name) {
     std::string allow;
     auto match = Find(request.method, request.path, allow);
     if (!match) {
@@ -299,12 +332,16 @@ Response Router::Dispatch(Request& request) {
         }
         if (!IsApiPath(request.path) &&
             (request.method == Method::kGet || request.method == Method::kHead)) {
-            if (auto file = static_files_.Serve(request)) return *file;
+            if (auto file = static_files_.Serve(request)) {
+                route_name = "static";
+                return *file;
+            }
         }
         return ErrorResponse(ErrorOf(ErrorKind::kNotFound, "not_found", "There is nothing here."),
                              request.request_id);
     }
     const Route& route = *match->route;
+    route_name = route.pattern;
     const Policy& policy = route.policy;
 
     if (request.body.size() > std::min(policy.max_body, settings_.max_body)) {

@@ -33,6 +33,8 @@ std::vector<Route> ApiRoutes() {
     return {
         // method        pattern                 handler          policy
         {Method::kGet,    "/healthz",              h::Healthz,      kPublic},
+        // Prometheus scrapes with an admin's API token (Authorization: Bearer).
+        {Method::kGet,    "/metrics",              h::GetMetrics,   kAdmin},
 
         {Method::kPost,   "/api/auth/signup",      h::Signup,       kAuth},
         {Method::kPost,   "/api/auth/login",       h::Login,        kAuth},

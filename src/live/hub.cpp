@@ -178,6 +178,7 @@ void Hub::Unsubscribe(const std::string& session_id, const Subscriber* subscribe
 }
 
 void Hub::SessionChanged(std::string_view session_id, domain::SessionEvent change) {
+    const auto started = std::chrono::steady_clock::now();
     const std::string id(session_id);
     std::lock_guard publishing(publish_mutex_);
     {
@@ -219,6 +220,10 @@ void Hub::SessionChanged(std::string_view session_id, domain::SessionEvent chang
     }
     auto messages = Build(TypeOf(change), version, participants, *snapshot);
     DeliverAll(targets, messages.facilitator, messages.participant, true);
+    if (settings_.broadcast_seconds != nullptr) {
+        settings_.broadcast_seconds->Observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    }
     if (snapshot->session.status == model::SessionStatus::kClosed) {
         // Participants have seen the closed state; now they are let go.
         for (const auto& [subscriber, audience] : targets) {
@@ -267,6 +272,18 @@ std::size_t Hub::Connections() const {
     std::size_t count = 0;
     for (const auto& [id, room] : rooms_) count += room.members.size();
     return count;
+}
+
+Hub::SocketCounts Hub::Sockets() const {
+    std::lock_guard lock(mutex_);
+    SocketCounts counts;
+    for (const auto& [id, room] : rooms_) {
+        for (const auto& [key, member] : room.members) {
+            ++(member.audience == Audience::kParticipant ? counts.participants
+                                                         : counts.facilitators);
+        }
+    }
+    return counts;
 }
 
 void Hub::FlushCounts() {

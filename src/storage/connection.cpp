@@ -37,6 +37,20 @@ StorageErrorKind KindOf(int extended) {
 
 }  // namespace
 
+std::string_view StorageErrorKindName(StorageErrorKind kind) {
+    switch (kind) {
+        case StorageErrorKind::kUnique: return "unique";
+        case StorageErrorKind::kForeignKey: return "foreign_key";
+        case StorageErrorKind::kConstraint: return "constraint";
+        case StorageErrorKind::kBusy: return "busy";
+        case StorageErrorKind::kReadOnly: return "read_only";
+        case StorageErrorKind::kFull: return "full";
+        case StorageErrorKind::kDisk: return "disk";
+        case StorageErrorKind::kOther: break;
+    }
+    return "other";
+}
+
 StorageError::StorageError(StorageErrorKind kind, int code, const std::string& what)
     : std::runtime_error(what), kind_(kind), code_(code) {}
 

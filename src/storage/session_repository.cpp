@@ -47,6 +47,8 @@ constexpr std::string_view kSelectExpired =
 constexpr std::string_view kSelectNextEndDate =
     "SELECT MIN(ends_at) FROM sessions "
     "WHERE status = 'open' AND ends_at IS NOT NULL AND deleted_at IS NULL";
+constexpr std::string_view kCountOpen =
+    "SELECT COUNT(*) FROM sessions WHERE status = 'open' AND deleted_at IS NULL";
 constexpr std::string_view kPurgeTrash =
     "DELETE FROM sessions WHERE deleted_at IS NOT NULL AND deleted_at <= ?";
 constexpr std::string_view kSelectIsFacilitator =
@@ -179,6 +181,10 @@ std::optional<util::Instant> SessionRepository::NextEndDate(Connection& db) {
     return *db.Prepare(kSelectNextEndDate).ReadOne([](const Statement& row) {
         return row.OptionalTime(0);
     });
+}
+
+std::int64_t SessionRepository::CountOpen(Connection& db) {
+    return *db.Prepare(kCountOpen).ReadOne([](const Statement& row) { return row.Int(0); });
 }
 
 int SessionRepository::PurgeTrashedBefore(Connection& db, util::Instant cutoff) {

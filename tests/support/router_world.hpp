@@ -30,6 +30,7 @@ public:
                    .registrations = registrations,
                    .team = team,
                    .replays = replays,
+                   .metrics = metrics,
                    .ready = [this] { return database.Ping(); }},
           router(WithExtra(std::move(extra)), http::RateBuckets(), services, clock, random,
                  {.base_url = std::move(base_url)}, static_files) {}
@@ -73,6 +74,7 @@ public:
         return json["error"].value("code", "");
     }
 
+    util::Metrics metrics;
     http::Services services;
     http::StaticFiles static_files;
     http::Router router;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -47,8 +48,11 @@ struct CodeGuessingSettings {
 class JoinService {
 public:
     using GuessingSettings = CodeGuessingSettings;
-    /// Wrong codes since start, and the minutes in which guessing was suspected (for metrics).
-    struct GuessingStats {
+    /// Since start (for metrics): joins, refused joins by error code, wrong codes, and the
+    /// minutes in which guessing was suspected.
+    struct Counts {
+        std::int64_t joins = 0;
+        std::map<std::string, std::int64_t> refused;
         std::int64_t wrong_codes = 0;
         std::int64_t alarms = 0;
     };
@@ -64,9 +68,10 @@ public:
                                                               const std::string& token);
     /// The session whose link `token` is, when it is not in the trash.
     std::optional<std::string> LiveLinkSession(const std::string& token);
-    GuessingStats Guessing() const;
+    Counts Stats() const;
 
 private:
+    Result<Joined> JoinOnce(const JoinRequest& request);
     Result<model::Session> FindByCode(const std::string& code, const std::string& client);
     Result<model::Session> FindByParticipant(const std::string& participant_token);
     /// Counts a wrong code against the global budget; true while guessing is suspected.
@@ -80,7 +85,7 @@ private:
     mutable std::mutex guessing_mutex_;
     util::Instant minute_start_{};
     int wrong_this_minute_ = 0;
-    GuessingStats stats_;
+    Counts stats_;
 };
 
 /// True for exactly six ASCII digits.

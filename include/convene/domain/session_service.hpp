@@ -92,6 +92,8 @@ public:
     std::vector<model::Session> CloseExpired(util::Instant now);
     /// The earliest end date among open sessions.
     std::optional<util::Instant> NextEndDate();
+    /// Open sessions, the trash left out (for metrics).
+    std::int64_t CountOpen();
     /// Purges sessions trashed longer than the retention period; returns how many.
     int PurgeTrash(util::Instant now);
 

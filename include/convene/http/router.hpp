@@ -24,6 +24,7 @@
 #include "convene/http/request.hpp"
 #include "convene/http/static_files.hpp"
 #include "convene/model/user.hpp"
+#include "convene/util/metrics.hpp"
 #include "convene/util/rate_limiter.hpp"
 
 namespace convene::http {
@@ -70,6 +71,8 @@ struct Services {
     domain::RegistrationService& registrations;
     domain::TeamService& team;
     domain::ReplayService& replays;
+    /// Requests are counted and timed into it; GET /metrics renders it.
+    util::Metrics& metrics;
     /// True when the server can serve (database reachable). Used by /healthz.
     std::function<bool()> ready;
 };
@@ -149,7 +152,10 @@ private:
     /// The caller behind a bearer token or session cookie; an error for a bad bearer token.
     Result<std::optional<Principal>> Authenticate(const Request& request);
     bool ForeignOrigin(const Request& request) const;
-    Response Dispatch(Request& request);
+    /// `route` is set to the matched route's pattern ("static", "unmatched" otherwise).
+    Response Dispatch(Request& request, std::string_view& route);
+    /// Counts and times one answered request.
+    void Record(const Request& request, std::string_view route, int status, double seconds);
 
     std::vector<Route> routes_;
     /// Each route's pattern split into segments once, not at every request.

@@ -14,6 +14,7 @@
 
 #include "convene/domain/session_events.hpp"
 #include "convene/domain/session_service.hpp"
+#include "convene/util/metrics.hpp"
 
 namespace convene::live {
 
@@ -56,6 +57,9 @@ public:
         /// Told the participant counts each flush pushed (0 for a room everyone left), on
         /// the flushing thread, outside every lock: the sessions' attendance over time.
         std::function<void(const std::vector<std::pair<std::string, std::size_t>>&)> counted;
+        /// When set, observes each change's fan-out: from the change to its message handed
+        /// to every socket of the room (loading the state, serialising, queueing).
+        util::Histogram* broadcast_seconds = nullptr;
     };
     using Loader = std::function<std::optional<domain::LiveSnapshot>(std::string_view)>;
 
@@ -86,6 +90,12 @@ public:
     void CloseAll();
 
     std::size_t Connections() const;
+    struct SocketCounts {
+        std::size_t facilitators = 0;
+        std::size_t participants = 0;
+    };
+    /// Open sockets by audience, over every room.
+    SocketCounts Sockets() const;
 
 private:
     struct Member {

@@ -46,6 +46,9 @@ enum class StorageErrorKind {
     kOther
 };
 
+/// `unique`, `foreign_key`, `constraint`, `busy`, `read_only`, `full`, `disk` or `other`.
+std::string_view StorageErrorKindName(StorageErrorKind kind);
+
 /// Thrown by the storage layer. Carries SQLite's extended result code.
 class StorageError : public std::runtime_error {
 public:

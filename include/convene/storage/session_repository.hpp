@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,8 @@ public:
     static std::vector<model::Session> ListExpired(Connection& db, util::Instant now);
     /// The earliest end date among open, live sessions.
     static std::optional<util::Instant> NextEndDate(Connection& db);
+    /// Open sessions, the trash left out.
+    static std::int64_t CountOpen(Connection& db);
     /// Removes sessions trashed at or before `cutoff`; returns how many.
     static int PurgeTrashedBefore(Connection& db, util::Instant cutoff);
 

@@ -29,6 +29,8 @@ inline std::optional<int> ParseDecimal(std::string_view text) {
 
 // health.cpp
 Response Healthz(Call& call);
+/// The metrics in Prometheus' text format.
+Response GetMetrics(Call& call);
 
 // accounts.cpp
 /// Sets the sign-in cookie of `signed_in` on `response`.

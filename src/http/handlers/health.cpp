@@ -21,4 +21,12 @@ Response Healthz(Call& call) {
                               {"warnings", warnings}});
 }
 
+Response GetMetrics(Call& call) {
+    Response response;
+    response.SetHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    response.SetHeader("Cache-Control", "no-store");
+    response.body = call.services.metrics.Render();
+    return response;
+}
+
 }  // namespace convene::http::handlers

@@ -118,12 +118,12 @@ TEST_F(JoinServiceTest, ManyAddressesTogetherAreNoticedAndEachIsBlockedAtItsFirs
 
     // Ten addresses miss once each: within the budget, each may try again.
     for (int i = 0; i < 10; ++i) guarded.Join({.code = wrong, .client = "198.51.100." + std::to_string(i)});
-    EXPECT_EQ(guarded.Guessing().alarms, 0);
+    EXPECT_EQ(guarded.Stats().alarms, 0);
     EXPECT_TRUE(guarded.Join({.code = session.code, .client = "198.51.100.0"}));
     // Past it: the next miss blocks its address at once, and the alarm goes off once.
     for (int i = 10; i < 15; ++i) guarded.Join({.code = wrong, .client = "198.51.100." + std::to_string(i)});
-    EXPECT_EQ(guarded.Guessing().alarms, 1);
-    EXPECT_EQ(guarded.Guessing().wrong_codes, 15);
+    EXPECT_EQ(guarded.Stats().alarms, 1);
+    EXPECT_EQ(guarded.Stats().wrong_codes, 15);
     EXPECT_EQ(guarded.Join({.code = session.code, .client = "198.51.100.12"}).error().kind,
               ErrorKind::kRateLimited);
     // Someone who types the right code is not affected by the others' guessing.
@@ -133,7 +133,19 @@ TEST_F(JoinServiceTest, ManyAddressesTogetherAreNoticedAndEachIsBlockedAtItsFirs
     clock.Advance(61s);
     guarded.Join({.code = wrong, .client = "203.0.113.50"});
     EXPECT_TRUE(guarded.Join({.code = session.code, .client = "203.0.113.50"}));
-    EXPECT_EQ(guarded.Guessing().alarms, 1);
+    EXPECT_EQ(guarded.Stats().alarms, 1);
+}
+
+TEST_F(JoinServiceTest, CountsJoinsAndRefusalsByCode) {
+    EXPECT_TRUE(joins.Join({.code = session.code, .client = "198.51.100.1"}));
+    joins.Join({.code = WrongCode(), .client = "198.51.100.2"});
+    joins.Join({.code = "12", .client = "198.51.100.3"});
+    joins.Join({.link = "no-such-link", .client = "198.51.100.4"});
+    const auto stats = joins.Stats();
+    EXPECT_EQ(stats.joins, 1);
+    EXPECT_EQ(stats.refused, (std::map<std::string, std::int64_t>{{"invalid_code", 1},
+                                                                  {"unknown_code", 2}}));
+    EXPECT_EQ(stats.wrong_codes, 1);
 }
 
 TEST(SessionCode, IsExactlySixDigits) {
