@@ -297,6 +297,9 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
         .replays = *p.replays,
         .metrics = *p.metrics,
         .ready = [db = p.database.get()] { return db->Ping(); },
+        .probe = [db = p.database.get(), clock = p.clock] {
+            return db->Probe(clock->Now().time_since_epoch().count());
+        },
     });
     RegisterReaders(p);
     p.static_files = MakeStaticFiles(p.config);

@@ -33,6 +33,7 @@ std::vector<Route> ApiRoutes() {
     return {
         // method        pattern                 handler          policy
         {Method::kGet,    "/healthz",              h::Healthz,      kPublic},
+        {Method::kGet,    "/readyz",               h::Readyz,       kPublic},
         // Prometheus scrapes with an admin's API token (Authorization: Bearer).
         {Method::kGet,    "/metrics",              h::GetMetrics,   kAdmin},
 

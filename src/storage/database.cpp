@@ -1,6 +1,11 @@
 #include "convene/storage/database.hpp"
 
 namespace convene::storage {
+namespace {
+
+constexpr std::string_view kTouchProbe = "UPDATE health_probe SET probed_at = ? WHERE id = 1";
+
+}  // namespace
 
 Database::Lease::Lease(Database& db, std::unique_ptr<Connection> connection)
     : db_(&db), connection_(std::move(connection)) {}
@@ -64,6 +69,25 @@ bool Database::Ping() noexcept {
     } catch (const std::exception&) {
         return false;
     }
+}
+
+Database::Health Database::Probe(std::int64_t now_seconds) noexcept {
+    Health health;
+    try {
+        auto lease = Acquire();
+        health.schema_version = lease->UserVersion();
+        health.readable = true;
+        try {
+            if (lease->Prepare(kTouchProbe).BindAll(now_seconds).Run() != 1) {
+                health.write_error = "no_probe_row";
+            }
+        } catch (const StorageError& e) {
+            health.write_error = std::string(StorageErrorKindName(e.Kind()));
+        }
+    } catch (const std::exception&) {
+        health.readable = false;
+    }
+    return health;
 }
 
 void Database::Checkpoint() {

@@ -171,6 +171,11 @@ TEST(Faults, AFullDiskAnswers503KeepsServingReadsAndRecoversWhenThereIsRoomAgain
     EXPECT_EQ(owner.Get("/").status, 200);
     EXPECT_EQ(phone.Get(event_page).status, 200);
     for (const auto& id : created) EXPECT_EQ(owner.Get("/api/sessions/" + id).status, 200) << id;
+    // Still serving reads: not taken out of rotation (the probe's one-row write may still
+    // find room in the WAL, so whether it says writable is not asserted here).
+    auto ready = script.Get("/readyz");
+    EXPECT_EQ(ready.status, 200) << ready.body;
+    EXPECT_NE(ready.Json()["status"], "unavailable") << ready.body;
 
     // The end date passes with no room to record the close.
     std::this_thread::sleep_until(std::chrono::system_clock::time_point(ends_at + 1s));
@@ -223,6 +228,13 @@ TEST(Faults, AFileSystemTurnedReadOnlyAnswers503AndKeepsServingReads) {
     EXPECT_EQ(owner.Get("/").status, 200);
     HttpClient phone(port);
     EXPECT_EQ(phone.Get("/api/sessions/" + kept_id).status, 401);
+    // Readiness tells: still serving (200), but the database takes no writes.
+    auto ready = phone.Get("/readyz");
+    EXPECT_EQ(ready.status, 200) << ready.body;
+    EXPECT_EQ(ready.Json()["status"], "degraded") << ready.body;
+    EXPECT_EQ(ready.Json()["checks"]["database"]["writable"], false) << ready.body;
+    const std::string error = ready.Json()["checks"]["database"]["error"];
+    EXPECT_TRUE(error == "read_only" || error == "disk") << error;
 
     // A clean stop still: what cannot be written back was never acknowledged.
     EXPECT_EQ(server.Stop(SIGTERM), 0) << server.Log();

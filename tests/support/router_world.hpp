@@ -31,7 +31,8 @@ public:
                    .team = team,
                    .replays = replays,
                    .metrics = metrics,
-                   .ready = [this] { return database.Ping(); }},
+                   .ready = [this] { return database.Ping(); },
+                   .probe = [this] { return database.Probe(clock.Now().time_since_epoch().count()); }},
           router(WithExtra(std::move(extra)), http::RateBuckets(), services, clock, random,
                  {.base_url = std::move(base_url)}, static_files) {}
 

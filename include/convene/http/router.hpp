@@ -75,6 +75,8 @@ struct Services {
     util::Metrics& metrics;
     /// True when the server can serve (database reachable). Used by /healthz.
     std::function<bool()> ready;
+    /// The database's readability, schema level and writability, by a real write. /readyz.
+    std::function<storage::Database::Health()> probe;
 };
 
 struct RouterSettings {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -52,6 +53,17 @@ public:
 
     /// True when a trivial query answers (the database is reachable).
     bool Ping() noexcept;
+
+    struct Health {
+        bool readable = false;
+        int schema_version = 0;
+        /// Empty when a write went through; else why not (StorageErrorKindName: `full`,
+        /// `read_only`, `disk`, `busy`…).
+        std::string write_error;
+    };
+    /// Reads the schema version and rewrites one row (health_probe) at `now_seconds`: what
+    /// readiness reports. Never throws.
+    Health Probe(std::int64_t now_seconds) noexcept;
 
     /// Copies the WAL into the main file and truncates it (on a clean shutdown).
     void Checkpoint();

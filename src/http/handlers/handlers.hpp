@@ -29,6 +29,8 @@ inline std::optional<int> ParseDecimal(std::string_view text) {
 
 // health.cpp
 Response Healthz(Call& call);
+/// Readiness with the checks behind it: database, schema, outbox, tz database, base URL.
+Response Readyz(Call& call);
 /// The metrics in Prometheus' text format.
 Response GetMetrics(Call& call);
 

@@ -39,6 +39,7 @@ enum class Access {
 const std::map<std::string, Access>& Classes() {
     static const std::map<std::string, Access> classes{
         {"GET /healthz", Access::kPublic},
+        {"GET /readyz", Access::kPublic},
         {"GET /metrics", Access::kAdmin},
         {"POST /api/auth/signup", Access::kPublic},
         {"POST /api/auth/login", Access::kPublic},

@@ -1,5 +1,6 @@
 // The router's own behaviour: matching, error shape, limits, failures. No sockets.
 #include "convene/http/json.hpp"
+#include "convene/storage/migrator.hpp"
 #include "router_fixture.hpp"
 
 namespace convene::http {
@@ -162,8 +163,52 @@ TEST_F(LoopbackRouterTest, HealthzWarnsAboutALoopbackBaseUrl) {
     EXPECT_NE(body["warnings"][0].get<std::string>().find("loopback"), std::string::npos);
 }
 
-TEST_F(RouterTest, HealthzHasNoWarningForARealBaseUrl) {
+TEST_F(RouterTest, HealthzWarnsThatAPlainHttpBaseUrlCannotHaveSecureCookies) {
+    auto body = Body(Send(Method::kGet, "/healthz"));
+    ASSERT_EQ(body["warnings"].size(), 1u);
+    EXPECT_NE(body["warnings"][0].get<std::string>().find("https"), std::string::npos);
+}
+
+class HttpsRouterTest : public RouterFixture {
+protected:
+    HttpsRouterTest() : RouterFixture({}, "https://convene.example.org") {}
+};
+
+TEST_F(HttpsRouterTest, HealthzHasNoWarningForARealBaseUrl) {
     EXPECT_TRUE(Body(Send(Method::kGet, "/healthz"))["warnings"].empty());
+}
+
+TEST_F(HttpsRouterTest, ReadyzSaysEachCheckAndIsReadyWhenAllPass) {
+    auto response = Send(Method::kGet, "/readyz");
+    ASSERT_EQ(response.status, 200) << response.body;
+    auto body = Body(response);
+    EXPECT_EQ(body["status"], "ready") << body.dump();
+    const auto& checks = body["checks"];
+    EXPECT_EQ(checks["database"]["writable"], true);
+    EXPECT_EQ(checks["schema"]["version"], storage::LatestSchemaVersion());
+    EXPECT_EQ(checks["schema"]["expected"], storage::LatestSchemaVersion());
+    EXPECT_EQ(checks["outbox"]["queued"], 0);
+    EXPECT_TRUE(checks["tz"]["version"].is_string());
+    EXPECT_EQ(checks["base_url"]["url"], "https://convene.example.org");
+}
+
+TEST_F(RouterTest, ReadyzIsDegradedNotDownForWhatAnAdminShouldFix) {
+    // A plain http base URL and a failed email: still serving (200), but said.
+    {
+        auto db = database.Acquire();
+        db->Prepare("INSERT INTO outbox (id, message_id, recipient, subject, text_body, "
+                    "html_body, kind, status, attempts, created_at, due_at) VALUES ('m1', "
+                    "'<m1@x>', 'a@example.org', 's', 't', 'h', 'invitation', 'failed', 3, 0, 0)")
+            .Run();
+    }
+    auto response = Send(Method::kGet, "/readyz");
+    EXPECT_EQ(response.status, 200);
+    auto body = Body(response);
+    EXPECT_EQ(body["status"], "degraded");
+    EXPECT_EQ(body["checks"]["outbox"]["ok"], false);
+    EXPECT_EQ(body["checks"]["outbox"]["failed"], 1);
+    EXPECT_EQ(body["checks"]["base_url"]["ok"], false);
+    EXPECT_EQ(body["checks"]["database"]["ok"], true);
 }
 
 }  // namespace
