@@ -377,7 +377,7 @@ void App::Stop() {
 const std::string& App::BaseUrl() const { return parts_->base_url; }
 
 int RunServer(const Config& config) {
-    util::SetUpLogging(config.log_level);
+    util::SetUpLogging(config.log_level, config.log_format);
     try {
         App app(config);
         const auto port = app.Start();
@@ -395,7 +395,7 @@ int RunServer(const Config& config) {
 }
 
 int RunMailTest(const Config& config, const std::string& address) {
-    util::SetUpLogging(config.log_level);
+    util::SetUpLogging(config.log_level, config.log_format);
     try {
         const auto base_url = config.base_url.empty() ? ListenUrl(config, config.port)
                                                       : config.base_url;

@@ -103,6 +103,13 @@ std::string ApplyLogLevel(Config& config, const std::string& value) {
     return {};
 }
 
+std::string ApplyLogFormat(Config& config, const std::string& value) {
+    const auto format = util::ParseLogFormat(value);
+    if (!format) return "expected text or json";
+    config.log_format = *format;
+    return {};
+}
+
 std::string ApplySqliteSynchronous(Config& config, const std::string& value) {
     if (value != "normal" && value != "full") return "expected normal or full";
     config.sqlite_synchronous_full = value == "full";
@@ -173,6 +180,8 @@ constexpr Option kOptions[] = {
     {"--threads", "CONVENE_THREADS", "N", "I/O threads (one per core)", ApplyThreads},
     {"--log-level", "CONVENE_LOG_LEVEL", "LEVEL", "trace|debug|info|warn|error|off (info)",
      ApplyLogLevel},
+    {"--log-format", "CONVENE_LOG_FORMAT", "FORMAT",
+     "text, or json: one object a line with time, level, request_id, msg (text)", ApplyLogFormat},
     {"--max-body", "CONVENE_MAX_BODY", "BYTES", "largest request body accepted (1048576)",
      ApplyMaxBody},
     {"--trusted-proxy", "CONVENE_TRUSTED_PROXY", "ADDRS",

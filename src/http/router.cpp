@@ -8,6 +8,7 @@
 #include "convene/http/error_response.hpp"
 #include "convene/http/security.hpp"
 #include "convene/storage/connection.hpp"
+#include "convene/util/logging.hpp"
 
 namespace convene::http {
 namespace {
@@ -257,6 +258,7 @@ Result<LiveGrant> Router::AuthorizeLive(const Request& request) {
 Response Router::Handle(Request request) {
     const auto started = std::chrono::steady_clock::now();
     if (request.request_id.empty()) request.request_id = random_.Hex(8);
+    const util::RequestLogScope logging_for(request.request_id);
     request.client = ClientAddress(request, settings_.trusted_proxies);
     std::string_view route = "unmatched";
     Response response;

@@ -26,6 +26,7 @@
 #include "convene/http/error_response.hpp"
 #include "convene/http/router.hpp"
 #include "convene/http/security.hpp"
+#include "convene/util/logging.hpp"
 #include "convene/util/time.hpp"
 #include "ws_session.hpp"
 
@@ -457,8 +458,11 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection
 
         const auto elapsed =
             std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-        spdlog::info("{} {} {} {} {:.1f}ms id={}", connection->client, method_name, path, status,
-                     elapsed, request_id);
+        {
+            const util::RequestLogScope logging_for(request_id);
+            spdlog::info("{} {} {} {} {:.1f}ms id={}", connection->client, method_name, path,
+                         status, elapsed, request_id);
+        }
         if (ec || !again) break;
     }
     beast::error_code ignored;

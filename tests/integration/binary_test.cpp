@@ -103,6 +103,33 @@ TEST(Binary, AnAddressInUseIsAClearStartUpError) {
     EXPECT_NE(second.Output().find("cannot listen"), std::string::npos) << second.Output();
 }
 
+TEST(Binary, JsonLogsAreOneObjectALineWithTheRequestId) {
+    testing::TempDir dir;
+    testing::ConveneProcess server({"--db", dir.File("j.db"), "--log-format", "json"});
+    const auto port = server.Start();
+    testing::HttpClient client(port);
+    auto missing = client.Get("/api/sessions/nothing");
+    ASSERT_EQ(missing.status, 401);
+    const auto request_id = missing.Header("x-request-id").value_or("");
+    ASSERT_FALSE(request_id.empty());
+    EXPECT_EQ(missing.Json()["error"]["request_id"], request_id);  // and in the error body
+    ASSERT_EQ(server.Stop(SIGTERM), 0) << server.Log();
+
+    std::istringstream lines(server.Log());
+    int access_lines = 0;
+    for (std::string line; std::getline(lines, line);) {
+        auto json = nlohmann::json::parse(line, nullptr, false);
+        ASSERT_TRUE(json.is_object()) << line;
+        EXPECT_TRUE(json["time"].is_string() && json["level"].is_string() && json["msg"].is_string())
+            << line;
+        if (json["msg"].get<std::string>().find("GET /api/sessions/nothing 401") != std::string::npos) {
+            ++access_lines;
+            EXPECT_EQ(json["request_id"], request_id) << line;
+        }
+    }
+    EXPECT_EQ(access_lines, 1) << server.Log();
+}
+
 TEST(Binary, TheLogHoldsNoSecret) {
     testing::TempDir dir;
     const std::string base = "http://convene.test";

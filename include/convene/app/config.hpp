@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "convene/util/logging.hpp"
+
 namespace convene::app {
 
 /// Everything `convene serve` can be told, from flags or CONVENE_* variables.
@@ -30,6 +32,7 @@ struct Config {
     /// I/O threads; 0 means one per core.
     std::size_t threads = 0;
     std::string log_level = "info";
+    util::LogFormat log_format = util::LogFormat::kText;
     std::size_t max_body = 1024 * 1024;
     /// Reverse proxies whose X-Forwarded-For is believed.
     std::vector<std::string> trusted_proxies;
