@@ -27,5 +27,11 @@ int main(int argc, char** argv) {
     if (const auto* mail_test = std::get_if<MailTestCommand>(&command)) {
         return RunMailTest(mail_test->config, mail_test->address);
     }
+    if (const auto* backup = std::get_if<BackupCommand>(&command)) {
+        return RunBackup(backup->config, backup->file);
+    }
+    if (const auto* restore = std::get_if<RestoreCommand>(&command)) {
+        return RunRestore(restore->config, restore->file);
+    }
     return RunServer(std::get<ServeCommand>(command).config);
 }

@@ -26,6 +26,7 @@
 #include "convene/mail/mailer.hpp"
 #include "convene/http/routes.hpp"
 #include "convene/http/static_files.hpp"
+#include "convene/storage/backup.hpp"
 #include "convene/storage/database.hpp"
 #include "convene/storage/migrator.hpp"
 #include "convene/transport/server.hpp"
@@ -99,6 +100,8 @@ struct App::Parts {
     std::unique_ptr<util::Random> own_random;
     const util::Clock* clock;
     util::Random* random;
+    /// Held while the server runs: no restore, and no second server, on the same file.
+    std::optional<storage::ExclusiveUse> exclusive;
     std::unique_ptr<storage::Database> database;
     /// Before everything that counts into it; GET /metrics renders it.
     std::unique_ptr<util::Metrics> metrics;
@@ -236,6 +239,13 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
     p.clock = overrides.clock ? overrides.clock : p.own_clock.get();
     p.random = overrides.random ? overrides.random : p.own_random.get();
 
+    if (p.config.db_path != ":memory:" && !p.config.db_path.starts_with("file:")) {
+        p.exclusive = storage::ExclusiveUse::TryTake(p.config.db_path);
+        if (!p.exclusive) {
+            throw std::runtime_error("another Convene server is running on " + p.config.db_path +
+                                     " (it holds " + p.config.db_path + ".lock)");
+        }
+    }
     p.database = OpenDatabase(p.config);
     p.metrics = std::make_unique<util::Metrics>();
     p.hasher = std::make_unique<domain::PasswordHasher>(
@@ -392,6 +402,41 @@ int RunServer(const Config& config) {
         std::cerr << "convene: " << e.what() << "\n";
         return 1;
     }
+}
+
+namespace {
+
+/// Runs a one-shot command that returns its one-line report: 0 and the report on standard
+/// output, or 1 and why on standard error.
+template <typename Command>
+int Report(std::string_view name, Command command) {
+    try {
+        std::cout << command() << "\n";
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "convene: " << name << " failed: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace
+
+int RunBackup(const Config& config, const std::string& file) {
+    return Report("backup", [&] {
+        const auto copied = storage::Backup(config.db_path, file);
+        return "backed up " + config.db_path + " (schema " +
+               std::to_string(copied.schema_version) + ", " + std::to_string(copied.pages) +
+               " pages) to " + file + ", " + std::to_string(copied.bytes) + " bytes";
+    });
+}
+
+int RunRestore(const Config& config, const std::string& file) {
+    return Report("restore", [&] {
+        const auto restored = storage::Restore(file, config.db_path);
+        return "restored " + config.db_path + " from " + file + " (schema " +
+               std::to_string(restored.schema_version) + ", " + std::to_string(restored.pages) +
+               " pages); the next start migrates it if it is older";
+    });
 }
 
 int RunMailTest(const Config& config, const std::string& address) {

@@ -212,11 +212,16 @@ std::string HelpText() {
         "Convene: live audience sessions and recurring events.\n\n"
         "Usage: convene [serve] [flags]\n"
         "       convene mail test ADDRESS [flags]\n"
+        "       convene backup FILE [--db PATH]\n"
+        "       convene restore FILE [--db PATH]\n"
         "       convene --help | --version\n\n"
         "Commands:\n"
         "  serve                run the server (the default)\n"
         "  mail test ADDRESS    send a test email with --smtp-url and --mail-from, and print\n"
-        "                       what the mail server answered\n\n"
+        "                       what the mail server answered\n"
+        "  backup FILE          copy the database into FILE, safely while a server runs\n"
+        "  restore FILE         replace the database with the backup FILE (stop the server\n"
+        "                       first; it refuses while one runs on the database)\n\n"
         "Flags (each also read from its environment variable; a flag wins):\n";
     for (const auto& option : kOptions) {
         std::string left = "  " + std::string(option.flag) + " " + std::string(option.value_name);
@@ -244,10 +249,19 @@ Command ParseCommandLine(const std::vector<std::string>& args, const Getenv& get
     }
     std::size_t i = 0;
     std::optional<std::string> mail_test_address;
+    std::string file_command;
+    std::string file;
     if (!args.empty() && !args[0].starts_with("-")) {
         if (args[0] == "help") return HelpCommand{};
         if (args[0] == "version") return VersionCommand{};
-        if (args[0] == "mail") {
+        if (args[0] == "backup" || args[0] == "restore") {
+            if (args.size() < 2 || args[1].starts_with("-")) {
+                return UsageError{"usage: convene " + args[0] + " FILE [--db PATH]"};
+            }
+            file_command = args[0];
+            file = args[1];
+            i = 2;
+        } else if (args[0] == "mail") {
             if (args.size() < 3 || args[1] != "test" || args[2].starts_with("-")) {
                 return UsageError{"usage: convene mail test ADDRESS [flags]"};
             }
@@ -284,6 +298,8 @@ Command ParseCommandLine(const std::vector<std::string>& args, const Getenv& get
         }
     }
     if (mail_test_address) return MailTestCommand{std::move(config), *mail_test_address};
+    if (file_command == "backup") return BackupCommand{std::move(config), std::move(file)};
+    if (file_command == "restore") return RestoreCommand{std::move(config), std::move(file)};
     return ServeCommand{std::move(config)};
 }
 

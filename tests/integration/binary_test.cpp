@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -101,6 +102,58 @@ TEST(Binary, AnAddressInUseIsAClearStartUpError) {
     Child second({"--db", dir.File("b.db"), "--listen", "127.0.0.1:" + std::string((*listening)[1])});
     EXPECT_EQ(second.Wait(10s), 1);
     EXPECT_NE(second.Output().find("cannot listen"), std::string::npos) << second.Output();
+}
+
+TEST(Binary, BackupWhileServingThenRestoreOnceStopped) {
+    testing::TempDir dir;
+    const auto db = dir.File("live.db");
+    const auto copy = dir.File("copy.db");
+    testing::ConveneProcess server({"--db", db});
+    auto port = server.Start();
+    testing::HttpClient owner(port, "http://127.0.0.1:" + std::to_string(port));
+    ASSERT_EQ(owner.PostJson("/api/auth/signup", {{"email", "ann@example.org"},
+                                                  {"password", "long enough"},
+                                                  {"name", "Ann"}})
+                  .status,
+              201);
+    const std::string kept = owner.PostJson("/api/sessions", {{"title", "Kept"}}).Json()["id"];
+
+    // A second server on the same file is refused: two would each think they own the timers.
+    Child second({"serve", "--db", db, "--listen", "127.0.0.1:0"});
+    EXPECT_EQ(second.Wait(30s), 1) << second.Output();
+    EXPECT_NE(second.Output().find("another Convene server is running"), std::string::npos)
+        << second.Output();
+
+    // Backing up while it serves.
+    Child backup({"backup", copy, "--db", db});
+    ASSERT_EQ(backup.Wait(30s), 0) << backup.Output();
+    EXPECT_NE(backup.Output().find("backed up"), std::string::npos) << backup.Output();
+    EXPECT_FALSE(std::filesystem::exists(copy + ".partial"));
+    // Restoring is refused while it serves, and changes nothing.
+    Child refused({"restore", copy, "--db", db});
+    EXPECT_EQ(refused.Wait(30s), 1);
+    EXPECT_NE(refused.Output().find("is running"), std::string::npos) << refused.Output();
+
+    const std::string later = owner.PostJson("/api/sessions", {{"title", "Later"}}).Json()["id"];
+    ASSERT_EQ(server.Stop(SIGTERM), 0) << server.Log();
+
+    // A file that is not a database is refused, and nothing changes.
+    const auto junk = dir.File("junk.db");
+    std::ofstream(junk) << "not a database at all, but long enough to look like a header......";
+    Child bad({"restore", junk, "--db", db});
+    EXPECT_EQ(bad.Wait(30s), 1) << bad.Output();
+
+    Child restore({"restore", copy, "--db", db});
+    ASSERT_EQ(restore.Wait(30s), 0) << restore.Output();
+    port = server.Start();
+    testing::HttpClient again(port, "http://127.0.0.1:" + std::to_string(port));
+    ASSERT_EQ(again.PostJson("/api/auth/login", {{"email", "ann@example.org"},
+                                                 {"password", "long enough"}})
+                  .status,
+              200);
+    EXPECT_EQ(again.Get("/api/sessions/" + kept).status, 200);
+    EXPECT_EQ(again.Get("/api/sessions/" + later).status, 404);  // made after the backup
+    ASSERT_EQ(server.Stop(SIGTERM), 0) << server.Log();
 }
 
 TEST(Binary, JsonLogsAreOneObjectALineWithTheRequestId) {

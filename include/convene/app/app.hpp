@@ -60,5 +60,9 @@ int RunServer(const Config& config);
 /// or an .eml file without --smtp-url), prints what the server answered, returns 0 when it
 /// accepted the message, else 1.
 int RunMailTest(const Config& config, const std::string& address);
+/// `convene backup FILE` and `convene restore FILE`: 0 when done, 1 with one line on
+/// standard error otherwise.
+int RunBackup(const Config& config, const std::string& file);
+int RunRestore(const Config& config, const std::string& file);
 
 }  // namespace convene::app

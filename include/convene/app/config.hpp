@@ -51,14 +51,24 @@ struct MailTestCommand {
     Config config;
     std::string address;
 };
+/// `convene backup FILE`: an online copy of the database (--db) into FILE.
+struct BackupCommand {
+    Config config;
+    std::string file;
+};
+/// `convene restore FILE`: the database (--db) replaced by the backup FILE.
+struct RestoreCommand {
+    Config config;
+    std::string file;
+};
 struct HelpCommand {};
 struct VersionCommand {};
 /// A bad command line: one line for the user, exit code 2.
 struct UsageError {
     std::string message;
 };
-using Command =
-    std::variant<ServeCommand, MailTestCommand, HelpCommand, VersionCommand, UsageError>;
+using Command = std::variant<ServeCommand, MailTestCommand, BackupCommand, RestoreCommand,
+                             HelpCommand, VersionCommand, UsageError>;
 
 /// Reads the environment through `getenv` (injectable for tests).
 using Getenv = std::function<std::optional<std::string>(const std::string&)>;

@@ -109,6 +109,23 @@ TEST(Config, MailTestTakesAnAddressAndTheServeFlags) {
     EXPECT_NE(HelpText().find("mail test ADDRESS"), std::string::npos);
 }
 
+TEST(Config, BackupAndRestoreTakeAFileAndTheDatabase) {
+    const auto backup = Parse({"backup", "/var/backups/convene.db", "--db", "/srv/convene.db"});
+    const auto* backing_up = std::get_if<BackupCommand>(&backup);
+    ASSERT_NE(backing_up, nullptr);
+    EXPECT_EQ(backing_up->file, "/var/backups/convene.db");
+    EXPECT_EQ(backing_up->config.db_path, "/srv/convene.db");
+    const auto restore = Parse({"restore", "b.db"}, {{"CONVENE_DB", "/srv/convene.db"}});
+    const auto* restoring = std::get_if<RestoreCommand>(&restore);
+    ASSERT_NE(restoring, nullptr);
+    EXPECT_EQ(restoring->file, "b.db");
+    EXPECT_EQ(restoring->config.db_path, "/srv/convene.db");
+    EXPECT_NE(Error({"backup"}).find("usage: convene backup FILE"), std::string::npos);
+    EXPECT_NE(Error({"restore", "--db", "x.db"}).find("usage: convene restore FILE"),
+              std::string::npos);
+    EXPECT_NE(HelpText().find("backup FILE"), std::string::npos);
+}
+
 TEST(Config, HelpAndVersion) {
     EXPECT_TRUE(std::holds_alternative<HelpCommand>(Parse({"--help"})));
     EXPECT_TRUE(std::holds_alternative<HelpCommand>(Parse({"serve", "-h"})));
