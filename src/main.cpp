@@ -33,5 +33,8 @@ int main(int argc, char** argv) {
     if (const auto* restore = std::get_if<RestoreCommand>(&command)) {
         return RunRestore(restore->config, restore->file);
     }
+    if (const auto* migrate = std::get_if<MigrateCommand>(&command)) {
+        return RunMigrate(migrate->config, migrate->dry_run);
+    }
     return RunServer(std::get<ServeCommand>(command).config);
 }

@@ -439,6 +439,34 @@ int RunRestore(const Config& config, const std::string& file) {
     });
 }
 
+int RunMigrate(const Config& config, bool dry_run) {
+    util::SetUpLogging(config.log_level, config.log_format);
+    return Report("migrate", [&] {
+        const int found = storage::PeekSchemaVersion(config.db_path);
+        const int latest = storage::LatestSchemaVersion();
+        if (found > latest) {
+            throw std::runtime_error("database " + config.db_path + " has schema version " +
+                                     std::to_string(found) + ", newer than this Convene (" +
+                                     std::to_string(latest) + "); nothing was changed");
+        }
+        std::string pending;
+        for (const auto& migration : storage::EmbeddedMigrations()) {
+            if (migration.version > found) pending += "\n  " + migration.name;
+        }
+        const auto head = config.db_path + " is at schema " + std::to_string(found) + " of " +
+                          std::to_string(latest);
+        if (pending.empty()) return head + ": nothing to apply";
+        if (dry_run) return head + "; would apply:" + pending;
+        const auto use = storage::ExclusiveUse::TryTake(config.db_path);
+        if (!use) {
+            throw std::runtime_error("a Convene server is running on " + config.db_path +
+                                     ": stop it first (or let it migrate at its start)");
+        }
+        OpenDatabase(config);
+        return head + "; applied:" + pending;
+    });
+}
+
 int RunMailTest(const Config& config, const std::string& address) {
     util::SetUpLogging(config.log_level, config.log_format);
     try {

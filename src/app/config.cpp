@@ -214,6 +214,7 @@ std::string HelpText() {
         "       convene mail test ADDRESS [flags]\n"
         "       convene backup FILE [--db PATH]\n"
         "       convene restore FILE [--db PATH]\n"
+        "       convene migrate [--dry-run] [--db PATH]\n"
         "       convene --help | --version\n\n"
         "Commands:\n"
         "  serve                run the server (the default)\n"
@@ -221,7 +222,9 @@ std::string HelpText() {
         "                       what the mail server answered\n"
         "  backup FILE          copy the database into FILE, safely while a server runs\n"
         "  restore FILE         replace the database with the backup FILE (stop the server\n"
-        "                       first; it refuses while one runs on the database)\n\n"
+        "                       first; it refuses while one runs on the database)\n"
+        "  migrate [--dry-run]  bring the database to this version's schema (start-up does\n"
+        "                       it too); --dry-run lists what would be applied\n\n"
         "Flags (each also read from its environment variable; a flag wins):\n";
     for (const auto& option : kOptions) {
         std::string left = "  " + std::string(option.flag) + " " + std::string(option.value_name);
@@ -254,7 +257,10 @@ Command ParseCommandLine(const std::vector<std::string>& args, const Getenv& get
     if (!args.empty() && !args[0].starts_with("-")) {
         if (args[0] == "help") return HelpCommand{};
         if (args[0] == "version") return VersionCommand{};
-        if (args[0] == "backup" || args[0] == "restore") {
+        if (args[0] == "migrate") {
+            file_command = args[0];
+            i = 1;
+        } else if (args[0] == "backup" || args[0] == "restore") {
             if (args.size() < 2 || args[1].starts_with("-")) {
                 return UsageError{"usage: convene " + args[0] + " FILE [--db PATH]"};
             }
@@ -276,10 +282,15 @@ Command ParseCommandLine(const std::vector<std::string>& args, const Getenv& get
             return UsageError{"unknown command '" + args[0] + "' (try convene --help)"};
         }
     }
+    bool dry_run = false;
     for (; i < args.size(); ++i) {
         const auto& arg = args[i];
         if (arg == "--help" || arg == "-h") return HelpCommand{};
         if (arg == "--version") return VersionCommand{};
+        if (arg == "--dry-run" && file_command == "migrate") {
+            dry_run = true;
+            continue;
+        }
         const auto eq = arg.find('=');
         const auto flag = arg.substr(0, eq);
         const Option* option = FindOption(flag);
@@ -300,6 +311,7 @@ Command ParseCommandLine(const std::vector<std::string>& args, const Getenv& get
     if (mail_test_address) return MailTestCommand{std::move(config), *mail_test_address};
     if (file_command == "backup") return BackupCommand{std::move(config), std::move(file)};
     if (file_command == "restore") return RestoreCommand{std::move(config), std::move(file)};
+    if (file_command == "migrate") return MigrateCommand{std::move(config), dry_run};
     return ServeCommand{std::move(config)};
 }
 

@@ -11,6 +11,7 @@
 #include "child_process.hpp"
 #include "convene_process.hpp"
 #include "convene/storage/connection.hpp"
+#include "convene/storage/migrator.hpp"
 #include "http_client.hpp"
 #include "temp_dir.hpp"
 
@@ -154,6 +155,33 @@ TEST(Binary, BackupWhileServingThenRestoreOnceStopped) {
     EXPECT_EQ(again.Get("/api/sessions/" + kept).status, 200);
     EXPECT_EQ(again.Get("/api/sessions/" + later).status, 404);  // made after the backup
     ASSERT_EQ(server.Stop(SIGTERM), 0) << server.Log();
+}
+
+TEST(Binary, MigrateListsWhatItWouldApplyThenAppliesIt) {
+    testing::TempDir dir;
+    const auto path = dir.File("old.db");
+    const int latest = storage::LatestSchemaVersion();
+    {
+        // A database one version behind this binary.
+        storage::Connection db(path, 1000ms);
+        auto older = storage::EmbeddedMigrations();
+        older.pop_back();
+        storage::Migrate(db, older);
+    }
+    Child dry({"migrate", "--dry-run", "--db", path});
+    ASSERT_EQ(dry.Wait(30s), 0) << dry.Output();
+    const auto name = storage::EmbeddedMigrations().back().name;
+    EXPECT_NE(dry.Output().find("would apply:\n  " + name), std::string::npos) << dry.Output();
+    EXPECT_EQ(storage::PeekSchemaVersion(path), latest - 1);  // nothing changed
+
+    Child apply({"migrate", "--db", path});
+    ASSERT_EQ(apply.Wait(30s), 0) << apply.Output();
+    EXPECT_NE(apply.Output().find("applied:\n  " + name), std::string::npos) << apply.Output();
+    EXPECT_EQ(storage::PeekSchemaVersion(path), latest);
+
+    Child again({"migrate", "--dry-run", "--db", path});
+    ASSERT_EQ(again.Wait(30s), 0) << again.Output();
+    EXPECT_NE(again.Output().find("nothing to apply"), std::string::npos) << again.Output();
 }
 
 TEST(Binary, JsonLogsAreOneObjectALineWithTheRequestId) {

@@ -64,5 +64,7 @@ int RunMailTest(const Config& config, const std::string& address);
 /// standard error otherwise.
 int RunBackup(const Config& config, const std::string& file);
 int RunRestore(const Config& config, const std::string& file);
+/// `convene migrate [--dry-run]`: 0 when done (or listed), 1 with one line otherwise.
+int RunMigrate(const Config& config, bool dry_run);
 
 }  // namespace convene::app

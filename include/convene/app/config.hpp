@@ -61,6 +61,12 @@ struct RestoreCommand {
     Config config;
     std::string file;
 };
+/// `convene migrate [--dry-run]`: the database (--db) brought to this binary's schema, or,
+/// with --dry-run, the migrations that would be applied listed and nothing changed.
+struct MigrateCommand {
+    Config config;
+    bool dry_run = false;
+};
 struct HelpCommand {};
 struct VersionCommand {};
 /// A bad command line: one line for the user, exit code 2.
@@ -68,7 +74,7 @@ struct UsageError {
     std::string message;
 };
 using Command = std::variant<ServeCommand, MailTestCommand, BackupCommand, RestoreCommand,
-                             HelpCommand, VersionCommand, UsageError>;
+                             MigrateCommand, HelpCommand, VersionCommand, UsageError>;
 
 /// Reads the environment through `getenv` (injectable for tests).
 using Getenv = std::function<std::optional<std::string>(const std::string&)>;

@@ -126,6 +126,19 @@ TEST(Config, BackupAndRestoreTakeAFileAndTheDatabase) {
     EXPECT_NE(HelpText().find("backup FILE"), std::string::npos);
 }
 
+TEST(Config, MigrateMayBeADryRun) {
+    const auto dry = Parse({"migrate", "--dry-run", "--db", "/srv/convene.db"});
+    const auto* listing = std::get_if<MigrateCommand>(&dry);
+    ASSERT_NE(listing, nullptr);
+    EXPECT_TRUE(listing->dry_run);
+    EXPECT_EQ(listing->config.db_path, "/srv/convene.db");
+    const auto real = Parse({"migrate"});
+    ASSERT_NE(std::get_if<MigrateCommand>(&real), nullptr);
+    EXPECT_FALSE(std::get<MigrateCommand>(real).dry_run);
+    // --dry-run means something to migrate only.
+    EXPECT_NE(Error({"serve", "--dry-run"}).find("unknown flag '--dry-run'"), std::string::npos);
+}
+
 TEST(Config, HelpAndVersion) {
     EXPECT_TRUE(std::holds_alternative<HelpCommand>(Parse({"--help"})));
     EXPECT_TRUE(std::holds_alternative<HelpCommand>(Parse({"serve", "-h"})));
