@@ -451,7 +451,9 @@ int RunMigrate(const Config& config, bool dry_run) {
         }
         std::string pending;
         for (const auto& migration : storage::EmbeddedMigrations()) {
-            if (migration.version > found) pending += "\n  " + migration.name;
+            if (migration.version > found) {
+                pending += fmt::format("\n  {:04}_{}", migration.version, migration.name);
+            }
         }
         const auto head = config.db_path + " is at schema " + std::to_string(found) + " of " +
                           std::to_string(latest);
