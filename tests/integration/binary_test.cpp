@@ -170,7 +170,8 @@ TEST(Binary, MigrateListsWhatItWouldApplyThenAppliesIt) {
     }
     Child dry({"migrate", "--dry-run", "--db", path});
     ASSERT_EQ(dry.Wait(30s), 0) << dry.Output();
-    const auto& newest = storage::EmbeddedMigrations().back();
+    const auto migrations = storage::EmbeddedMigrations();
+    const auto& newest = migrations.back();
     char number[8];
     std::snprintf(number, sizeof number, "%04d_", newest.version);
     const auto name = number + newest.name;  // as in migrations/: 0012_health_probe
