@@ -19,6 +19,7 @@
 #include "convene/domain/team_service.hpp"
 #include "convene/domain/password_hasher.hpp"
 #include "convene/http/router.hpp"
+#include "convene/http/security.hpp"
 #include "convene/jobs/outbox_relay.hpp"
 #include "convene/jobs/scheduler.hpp"
 #include "convene/live/hub.hpp"
@@ -343,15 +344,7 @@ std::uint16_t App::Start() {
                          p.base_url);
         }
     }
-    if (http::IsLoopbackUrl(p.base_url)) {
-        spdlog::warn("the base URL {} is a loopback address: QR codes and join links will point "
-                     "phones at themselves; set --base-url to the address people use",
-                     p.base_url);
-    } else if (p.base_url.starts_with("http://")) {
-        spdlog::warn("base URL {} is plain http on a non-loopback address: sign-in cookies "
-                     "cannot be marked Secure; put Convene behind https",
-                     p.base_url);
-    }
+    for (const auto& warning : http::BaseUrlWarnings(p.base_url)) spdlog::warn("{}", warning);
     p.router->SetBaseUrl(p.base_url);
     p.hub->SetBaseUrl(p.base_url);
     p.facilitators->SetBaseUrl(p.base_url);

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "convene/http/router.hpp"
+
 namespace convene::http {
 
 bool IsHttps(std::string_view base_url) {
@@ -11,6 +13,21 @@ bool IsHttps(std::string_view base_url) {
         if (std::tolower(static_cast<unsigned char>(base_url[i])) != kScheme[i]) return false;
     }
     return true;
+}
+
+std::vector<std::string> BaseUrlWarnings(std::string_view base_url) {
+    const std::string url(base_url);
+    if (IsLoopbackUrl(base_url)) {
+        return {"The base URL " + url +
+                " is a loopback address: QR codes and join links will point phones at "
+                "themselves. Set --base-url to the address people use."};
+    }
+    if (!IsHttps(base_url)) {
+        return {"The base URL " + url +
+                " is plain http on a real host: sign-in cookies cannot be marked Secure. Put "
+                "Convene behind https."};
+    }
+    return {};
 }
 
 std::string_view SessionCookieName(std::string_view base_url) {

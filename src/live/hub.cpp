@@ -268,10 +268,8 @@ void Hub::CloseAll() {
 }
 
 std::size_t Hub::Connections() const {
-    std::lock_guard lock(mutex_);
-    std::size_t count = 0;
-    for (const auto& [id, room] : rooms_) count += room.members.size();
-    return count;
+    const auto sockets = Sockets();
+    return sockets.facilitators + sockets.participants;
 }
 
 Hub::SocketCounts Hub::Sockets() const {

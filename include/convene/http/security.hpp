@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "convene/http/request.hpp"
 
@@ -17,6 +18,11 @@ std::string_view SessionCookieName(std::string_view base_url);
 
 /// The headers every answer carries, whatever produced it (API, page, file, error): no MIME
 /// sniffing, no framing by other sites, no Referer with a token in it beyond this site, a
+/// What is wrong with the base URL people are sent to, a sentence each for an admin: a
+/// loopback address (links and QR codes point phones at themselves), or plain http on a real
+/// host (sign-in cookies cannot be Secure). Empty when nothing is.
+std::vector<std::string> BaseUrlWarnings(std::string_view base_url);
+
 /// Content-Security-Policy that lets nothing run unless the answer set its own (the pages do),
 /// and HSTS over https.
 void AddSecurityHeaders(Response& response, bool https);

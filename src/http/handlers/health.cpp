@@ -6,30 +6,11 @@
 
 namespace convene::http::handlers {
 
-namespace {
-
-/// What is wrong with the base URL people will be sent to, for an admin to fix.
-Json BaseUrlWarnings(const std::string& base_url) {
-    Json warnings = Json::array();
-    if (IsLoopbackUrl(base_url)) {
-        warnings.push_back("The base URL " + base_url +
-                           " is a loopback address: QR codes and links will point phones at "
-                           "themselves. Set --base-url.");
-    } else if (!IsHttps(base_url)) {
-        warnings.push_back("The base URL " + base_url +
-                           " is plain http: sign-in cookies cannot be marked Secure. Put "
-                           "Convene behind https.");
-    }
-    return warnings;
-}
-
-}  // namespace
-
 Response Healthz(Call& call) {
     if (!call.services.ready()) {
         return JsonResponse(503, {{"status", "unavailable"}});
     }
-    const auto warnings = BaseUrlWarnings(call.settings.base_url);
+    const Json warnings = BaseUrlWarnings(call.settings.base_url);
     return JsonResponse(200, {{"status", "ok"},
                               {"version", CONVENE_VERSION},
                               {"schema_version", storage::LatestSchemaVersion()},
@@ -62,7 +43,7 @@ Response Readyz(Call& call) {
                             {"queued", counts.queued},
                             {"failed", counts.failed}};
     }
-    const auto warnings = BaseUrlWarnings(call.settings.base_url);
+    const Json warnings = BaseUrlWarnings(call.settings.base_url);
     checks["base_url"] = {
         {"ok", warnings.empty()}, {"url", call.settings.base_url}, {"warnings", warnings}};
 
