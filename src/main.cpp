@@ -36,5 +36,8 @@ int main(int argc, char** argv) {
     if (const auto* migrate = std::get_if<MigrateCommand>(&command)) {
         return RunMigrate(migrate->config, migrate->dry_run);
     }
+    if (const auto* user = std::get_if<UserCreateCommand>(&command)) {
+        return RunUserCreate(*user);
+    }
     return RunServer(std::get<ServeCommand>(command).config);
 }

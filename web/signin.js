@@ -25,7 +25,21 @@ function wire(formId, path, fields) {
   });
 }
 
+// The server's sign-up mode (--signup): open, invite (invited addresses only) or closed.
+async function showSignupMode() {
+  let mode = 'open';
+  try {
+    ({ signup: mode } = await api('GET', '/api/auth/options'));
+  } catch {
+    return;  // the form stays; the server answers a refused sign-up with its own message
+  }
+  document.getElementById('signup-form').hidden = mode === 'closed';
+  document.getElementById('signup-closed').hidden = mode !== 'closed';
+  document.getElementById('signup-invite').hidden = mode !== 'invite';
+}
+
 wire('login-form', '/api/auth/login', ['email', 'password']);
 wire('signup-form', '/api/auth/signup', ['name', 'email', 'password']);
 initPage();
+showSignupMode();
 if (location.hash === '#signup') document.getElementById('signup-name').focus();

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <malloc.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <iostream>
 
@@ -64,6 +66,34 @@ std::unique_ptr<http::StaticFiles> MakeStaticFiles(const Config& config) {
     if (config.web_dir.empty()) return std::make_unique<http::StaticFiles>();
     spdlog::warn("serving web assets from {} instead of the embedded copy", config.web_dir);
     return std::make_unique<http::StaticFiles>(config.web_dir);
+}
+
+domain::SignupMode SignupMode(const Config& config) {
+    // Checked when the command line was read.
+    return domain::ParseSignupMode(config.signup).value_or(domain::SignupMode::kClosed);
+}
+
+/// One line from standard input, its line end taken off; on a terminal, asked for with
+/// `prompt` on standard error and not echoed.
+std::string ReadSecretLine(const std::string& prompt) {
+    const bool terminal = isatty(STDIN_FILENO) == 1;
+    termios saved{};
+    if (terminal) {
+        std::cerr << prompt << std::flush;
+        tcgetattr(STDIN_FILENO, &saved);
+        termios quiet = saved;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    std::string line;
+    const bool read = static_cast<bool>(std::getline(std::cin, line));
+    if (terminal) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        std::cerr << "\n";
+    }
+    if (!read) throw std::runtime_error("no password on standard input");
+    if (line.ends_with('\r')) line.pop_back();
+    return line;
 }
 
 /// The base URL when none is configured: where we listen.
@@ -254,7 +284,8 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
                                          : domain::PasswordHasher::Interactive());
     p.accounts = std::make_unique<domain::AccountService>(*p.database, *p.clock, *p.random,
                                                           *p.hasher,
-                                                          domain::AccountService::Settings{});
+                                                          domain::AccountService::Settings{
+                                                              .signup = SignupMode(p.config)});
     // The hub reads snapshots through the session service, built right after it; the hub
     // only reads once a client subscribes, long after both exist.
     p.hub = std::make_unique<live::Hub>(
@@ -459,6 +490,26 @@ int RunMigrate(const Config& config, bool dry_run) {
         }
         OpenDatabase(config);
         return head + "; applied:" + pending;
+    });
+}
+
+int RunUserCreate(const UserCreateCommand& command) {
+    util::SetUpLogging(command.config.log_level, command.config.log_format);
+    return Report("user create", [&] {
+        auto password = ReadSecretLine("Password for " + command.email + ": ");
+        if (isatty(STDIN_FILENO) == 1 && ReadSecretLine("The same again: ") != password) {
+            throw std::runtime_error("the two passwords differ; nothing was created");
+        }
+        const auto database = OpenDatabase(command.config);
+        util::SystemClock clock;
+        util::SecureRandom random;
+        const domain::PasswordHasher hasher;
+        domain::AccountService accounts(*database, clock, random, hasher, {});
+        const auto role = command.admin ? model::Role::kAdmin : model::Role::kMember;
+        const auto user = accounts.CreateAccount({command.email, password, command.name}, role);
+        if (!user) throw std::runtime_error(user.error().message);
+        return std::string(command.admin ? "admin" : "member") + " account " + user->email +
+               " created (id " + user->id + ")";
     });
 }
 

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <filesystem>
 
+#include "convene/domain/account_service.hpp"
 #include "convene/domain/validation.hpp"
 #include "convene/http/router.hpp"
 #include "convene/storage/migrator.hpp"
@@ -143,6 +144,12 @@ std::string ApplyTrustedProxies(Config& config, const std::string& value) {
     return {};
 }
 
+std::string ApplySignup(Config& config, const std::string& value) {
+    if (!domain::ParseSignupMode(value)) return "expected open, invite or closed";
+    config.signup = value;
+    return {};
+}
+
 std::string ApplyWsPingInterval(Config& config, const std::string& value) {
     std::size_t seconds = 0;
     if (!ParseNumber(value, seconds) || seconds < 1 || seconds > 300) {
@@ -184,8 +191,11 @@ constexpr Option kOptions[] = {
      "text, or json: one object a line with time, level, request_id, msg (text)", ApplyLogFormat},
     {"--max-body", "CONVENE_MAX_BODY", "BYTES", "largest request body accepted (1048576)",
      ApplyMaxBody},
+    {"--signup", "CONVENE_SIGNUP", "MODE",
+     "who may create an account: open (anyone), invite (invited addresses), closed (open)",
+     ApplySignup},
     {"--trusted-proxy", "CONVENE_TRUSTED_PROXY", "ADDRS",
-     "reverse proxies (IPs, comma-separated) whose X-Forwarded-For is believed (none)",
+     "reverse proxies (IPs, comma-separated) whose X-Forwarded-For/-Proto are believed (none)",
      ApplyTrustedProxies},
     {"--ws-ping-interval", "CONVENE_WS_PING_INTERVAL", "SECONDS",
      "ping silent live sockets this often; drop them after twice as long (20)",
@@ -215,6 +225,7 @@ std::string HelpText() {
         "       convene backup FILE [--db PATH]\n"
         "       convene restore FILE [--db PATH]\n"
         "       convene migrate [--dry-run] [--db PATH]\n"
+        "       convene user create EMAIL [--admin] [--name NAME] [--db PATH]\n"
         "       convene --help | --version\n\n"
         "Commands:\n"
         "  serve                run the server (the default)\n"
@@ -224,7 +235,11 @@ std::string HelpText() {
         "  restore FILE         replace the database with the backup FILE (stop the server\n"
         "                       first; it refuses while one runs on the database)\n"
         "  migrate [--dry-run]  bring the database to this version's schema (start-up does\n"
-        "                       it too); --dry-run lists what would be applied\n\n"
+        "                       it too); --dry-run lists what would be applied\n"
+        "  user create EMAIL    make an account (--admin: an administrator; --name: its name,\n"
+        "                       else the address's local part), whatever --signup says; the\n"
+        "                       password is read from standard input (asked twice on a\n"
+        "                       terminal)\n\n"
         "Flags (each also read from its environment variable; a flag wins):\n";
     for (const auto& option : kOptions) {
         std::string left = "  " + std::string(option.flag) + " " + std::string(option.value_name);
@@ -260,6 +275,16 @@ Command ParseCommandLine(const std::vector<std::string>& args, const Getenv& get
         if (args[0] == "migrate") {
             file_command = args[0];
             i = 1;
+        } else if (args[0] == "user") {
+            if (args.size() < 3 || args[1] != "create" || args[2].starts_with("-")) {
+                return UsageError{"usage: convene user create EMAIL [--admin] [--name NAME]"};
+            }
+            if (!domain::IsValidEmail(args[2])) {
+                return UsageError{"'" + args[2] + "' is not an email address"};
+            }
+            file_command = "user create";
+            file = args[2];
+            i = 3;
         } else if (args[0] == "backup" || args[0] == "restore") {
             if (args.size() < 2 || args[1].starts_with("-")) {
                 return UsageError{"usage: convene " + args[0] + " FILE [--db PATH]"};
@@ -283,6 +308,8 @@ Command ParseCommandLine(const std::vector<std::string>& args, const Getenv& get
         }
     }
     bool dry_run = false;
+    bool admin = false;
+    std::string name;
     for (; i < args.size(); ++i) {
         const auto& arg = args[i];
         if (arg == "--help" || arg == "-h") return HelpCommand{};
@@ -290,6 +317,19 @@ Command ParseCommandLine(const std::vector<std::string>& args, const Getenv& get
         if (arg == "--dry-run" && file_command == "migrate") {
             dry_run = true;
             continue;
+        }
+        if (file_command == "user create") {
+            if (arg == "--admin") {
+                admin = true;
+                continue;
+            }
+            if (arg == "--name" || arg.starts_with("--name=")) {
+                if (arg == "--name" && i + 1 == args.size()) {
+                    return UsageError{"flag --name needs a value (NAME)"};
+                }
+                name = arg == "--name" ? args[++i] : arg.substr(7);
+                continue;
+            }
         }
         const auto eq = arg.find('=');
         const auto flag = arg.substr(0, eq);
@@ -312,6 +352,10 @@ Command ParseCommandLine(const std::vector<std::string>& args, const Getenv& get
     if (file_command == "backup") return BackupCommand{std::move(config), std::move(file)};
     if (file_command == "restore") return RestoreCommand{std::move(config), std::move(file)};
     if (file_command == "migrate") return MigrateCommand{std::move(config), dry_run};
+    if (file_command == "user create") {
+        if (name.empty()) name = file.substr(0, file.find('@'));
+        return UserCreateCommand{std::move(config), std::move(file), std::move(name), admin};
+    }
     return ServeCommand{std::move(config)};
 }
 

@@ -3,6 +3,7 @@
 #include "convene/domain/facilitator_service.hpp"
 #include "convene/domain/validation.hpp"
 #include "convene/storage/credential_repository.hpp"
+#include "convene/storage/sharing_repository.hpp"
 #include "convene/storage/user_repository.hpp"
 #include "convene/util/address.hpp"
 #include "convene/util/hash.hpp"
@@ -69,38 +70,96 @@ std::optional<AppError> AccountService::CheckPassword(std::string_view password)
     return std::nullopt;
 }
 
-Result<SignedIn> AccountService::Signup(const SignupCommand& command) {
-    const auto email = Trim(command.email);
+std::optional<SignupMode> ParseSignupMode(std::string_view text) {
+    if (text == "open") return SignupMode::kOpen;
+    if (text == "invite") return SignupMode::kInvite;
+    if (text == "closed") return SignupMode::kClosed;
+    return std::nullopt;
+}
+
+std::string_view SignupModeName(SignupMode mode) {
+    switch (mode) {
+        case SignupMode::kOpen: return "open";
+        case SignupMode::kInvite: return "invite";
+        case SignupMode::kClosed: return "closed";
+    }
+    return "closed";
+}
+
+Result<AccountService::CheckedAccount> AccountService::CheckAccount(
+    const SignupCommand& command,
+    const std::function<std::optional<AppError>(const std::string& email)>& admit) const {
+    auto email = std::string(Trim(command.email));
     if (!IsValidEmail(email)) {
         return Invalid("invalid_email", "Enter a valid email address, like name@example.org.");
     }
     if (auto bad = CheckPassword(command.password)) return *bad;
     auto name = ValidateName(command.name, "invalid_name");
     if (!name) return name.error();
-
+    // Before the hash: a refused sign-up costs no hashing.
+    if (auto refused = admit(email)) return *refused;
     // Hashing takes tens of milliseconds: do it before taking the write lock.
-    const auto password_hash = hasher_.Hash(command.password);
+    return CheckedAccount{std::move(email), std::move(*name), hasher_.Hash(command.password)};
+}
 
-    auto db = database_.Acquire();
-    storage::Transaction tx(*db);
-    if (UserRepository::FindByEmail(*db, email)) {
+Result<model::User> AccountService::InsertAccount(storage::Connection& db, CheckedAccount account,
+                                                  std::optional<model::Role> role) {
+    if (UserRepository::FindByEmail(db, account.email)) {
         return Conflict("email_taken", "An account with this email already exists.");
     }
     model::User user{
         .id = random_.Id(),
-        .email = email,
-        .name = *name,
-        .password_hash = password_hash,
-        .role = UserRepository::Count(*db) == 0 ? model::Role::kAdmin : model::Role::kMember,
+        .email = std::move(account.email),
+        .name = std::move(account.name),
+        .password_hash = std::move(account.password_hash),
+        .role = role ? *role
+                     : (UserRepository::Count(db) == 0 ? model::Role::kAdmin
+                                                       : model::Role::kMember),
         .default_session_days = 20,
         .created_at = clock_.Now(),
     };
-    UserRepository::Insert(*db, user);
+    UserRepository::Insert(db, user);
     // Co-facilitator invitations sent to this address become access now.
-    ClaimInvitations(*db, user, user.created_at);
-    auto signed_in = StartSession(*db, user);
+    ClaimInvitations(db, user, user.created_at);
+    return user;
+}
+
+Result<SignedIn> AccountService::Signup(const SignupCommand& command) {
+    if (settings_.signup == SignupMode::kClosed) {
+        return Forbidden("signup_closed",
+                         "Sign-up is closed on this server: ask its administrator for an account.");
+    }
+    auto account = CheckAccount(command, [this](const std::string& email)
+                                             -> std::optional<AppError> {
+        if (settings_.signup != SignupMode::kInvite) return std::nullopt;
+        auto db = database_.Acquire();
+        if (!storage::SharingRepository::InvitationsForEmail(*db, email).empty()) {
+            return std::nullopt;
+        }
+        return Forbidden("signup_invite_only",
+                         "This server takes new accounts by invitation only: sign up with the "
+                         "address your invitation was sent to.");
+    });
+    if (!account) return account.error();
+    auto db = database_.Acquire();
+    storage::Transaction tx(*db);
+    auto user = InsertAccount(*db, std::move(*account), std::nullopt);
+    if (!user) return user.error();
+    auto signed_in = StartSession(*db, *user);
     tx.Commit();
     return signed_in;
+}
+
+Result<model::User> AccountService::CreateAccount(const SignupCommand& command,
+                                                  model::Role role) {
+    auto account = CheckAccount(command, [](const std::string&) { return std::nullopt; });
+    if (!account) return account.error();
+    auto db = database_.Acquire();
+    storage::Transaction tx(*db);
+    auto user = InsertAccount(*db, std::move(*account), role);
+    if (!user) return user.error();
+    tx.Commit();
+    return user;
 }
 
 model::User AccountService::LinkAccount(std::string email, std::string name) const {

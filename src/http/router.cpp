@@ -112,6 +112,22 @@ std::string ClientAddress(const Request& request, const std::vector<std::string>
     return request.client;
 }
 
+std::optional<std::string> ForwardedProto(const Request& request,
+                                          const std::vector<std::string>& trusted) {
+    if (std::find(trusted.begin(), trusted.end(), request.client) == trusted.end()) {
+        return std::nullopt;
+    }
+    auto header = request.Header("X-Forwarded-Proto");
+    if (!header) return std::nullopt;
+    // The first proxy, nearest the client, wrote the leftmost value.
+    auto scheme = header->substr(0, header->find(','));
+    while (!scheme.empty() && scheme.front() == ' ') scheme.remove_prefix(1);
+    while (!scheme.empty() && scheme.back() == ' ') scheme.remove_suffix(1);
+    auto lower = domain::AsciiLower(scheme);
+    if (lower != "http" && lower != "https") return std::nullopt;
+    return lower;
+}
+
 const std::string& Call::Param(std::string_view name) const {
     for (const auto& [key, value] : params) {
         if (key == name) return value;
@@ -259,11 +275,22 @@ Response Router::Handle(Request request) {
     const auto started = std::chrono::steady_clock::now();
     if (request.request_id.empty()) request.request_id = random_.Hex(8);
     const util::RequestLogScope logging_for(request.request_id);
+    // Before the client address replaces the peer's: the proxy is the peer.
+    const auto proto = ForwardedProto(request, settings_.trusted_proxies);
     request.client = ClientAddress(request, settings_.trusted_proxies);
     std::string_view route = "unmatched";
     Response response;
     try {
-        response = Dispatch(request, route);
+        if (proto == "http" && IsHttps(settings_.base_url) && request.path != "/healthz" &&
+            request.path != "/readyz") {
+            // Reached the proxy over plain http while the site is https: to the same place
+            // over https, method and body kept (308). Probes are answered where they ask.
+            route = "https_redirect";
+            response.status = 308;
+            response.SetHeader("Location", settings_.base_url + request.target);
+        } else {
+            response = Dispatch(request, route);
+        }
     } catch (const domain::AppErrorException& e) {
         response = ErrorResponse(e.Error(), request.request_id);
     } catch (const storage::StorageError& e) {
@@ -291,7 +318,9 @@ Response Router::Handle(Request request) {
             request.request_id);
     }
     response.SetHeader("X-Request-Id", request.request_id);
-    AddSecurityHeaders(response, IsHttps(settings_.base_url));
+    // HSTS only for an answer that travels over https (RFC 6797): as the proxy says, else as
+    // the base URL promises.
+    AddSecurityHeaders(response, proto ? *proto == "https" : IsHttps(settings_.base_url));
     Record(request, route, response.status,
            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return response;

@@ -37,6 +37,7 @@ std::vector<Route> ApiRoutes() {
         // Prometheus scrapes with an admin's API token (Authorization: Bearer).
         {Method::kGet,    "/metrics",              h::GetMetrics,   kAdmin},
 
+        {Method::kGet,    "/api/auth/options",     h::GetAuthOptions, kPublic},
         {Method::kPost,   "/api/auth/signup",      h::Signup,       kAuth},
         {Method::kPost,   "/api/auth/login",       h::Login,        kAuth},
         {Method::kPost,   "/api/auth/logout",      h::Logout,       {.auth = Auth::kOptional}},

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  accessibilityProblems, decodeQr, eventually, newPerson, screenshot, startConvene, startSmtpSink,
-  useBrowser,
+  accessibilityProblems, decodeQr, eventually, freePort, newPerson, screenshot, startConvene,
+  startNginx, startSmtpSink, useBrowser,
 } from './harness.js';
 
 useBrowser();
@@ -18,9 +18,10 @@ async function signUp(page, server, name, email) {
   await page.waitForURL(`${server.url}/sessions`);
 }
 
-/// A facilitator signs up on the site and creates a session; returns its page.
-async function facilitatorWithSession(server, title = 'Weekly sync') {
-  const page = await newPerson();
+/// A facilitator signs up on the site and creates a session; returns its page (`page`, else a
+/// new person's).
+async function facilitatorWithSession(server, title = 'Weekly sync', page = undefined) {
+  page ??= await newPerson();
   await signUp(page, server, 'Ann Organizer', 'ann@example.org');
   await page.fill('#new-title', title);
   await page.click('#create-form button[type=submit]');
@@ -371,5 +372,73 @@ test('every page labels its fields, names its buttons, describes its images, rea
     await ann.waitForURL(`${server.url}/sessions`);
   } finally {
     await server.stop();
+  }
+});
+
+test('the sign-in page offers sign-up only as the server allows it', async () => {
+  const closed = await startConvene(['--signup', 'closed']);
+  try {
+    const page = await newPerson();
+    await page.goto(`${closed.url}/signin`);
+    await page.locator('#signup-closed').waitFor();
+    assert.equal(await page.isHidden('#signup-form'), true);
+    assert.equal(await text(page, '#signup-closed'),
+                 'Accounts on this server are made by its administrator.');
+  } finally {
+    await closed.stop();
+  }
+  const invite = await startConvene(['--signup', 'invite']);
+  try {
+    const page = await newPerson();
+    await page.goto(`${invite.url}/signin#signup`);
+    await page.locator('#signup-invite').waitFor();
+    await page.fill('#signup-name', 'Stranger');
+    await page.fill('#signup-email', 'stranger@example.org');
+    await page.fill('#signup-password', 'long enough');
+    await page.click('#signup-form button[type=submit]');
+    await eventually(() => text(page, '#signup-form .message'),
+                     'This server takes new accounts by invitation only: sign up with the ' +
+                     'address your invitation was sent to.');
+  } finally {
+    await invite.stop();
+  }
+});
+
+test('a join and a live push through Debian\'s nginx with docs/nginx/convene.conf, over TLS', async () => {
+  const [httpsPort, httpPort] = [await freePort(), await freePort()];
+  const convene = await startConvene(['--base-url', `https://127.0.0.1:${httpsPort}`,
+                                      '--trusted-proxy', '127.0.0.1']);
+  let nginx;
+  try {
+    nginx = await startNginx({ upstreamPort: new URL(convene.url).port, httpsPort, httpPort });
+    // Plain http at the proxy is sent to https.
+    const plain = await fetch(`${nginx.plainUrl}/signin`, { redirect: 'manual' });
+    assert.equal(plain.status, 301);
+    assert.equal(plain.headers.get('location'), `${nginx.url}/signin`);
+
+    const site = { url: nginx.url };
+    const ann = await newPerson({ ignoreHTTPSErrors: true });
+    const page = await ann.goto(`${site.url}/signin`);
+    assert.equal(page.headers()['strict-transport-security'], 'max-age=31536000');
+    await facilitatorWithSession(site, 'Through the proxy', ann);
+    await addSlide(ann, 'First', '');
+    await showSlide(ann, 'First');
+    const code = await text(ann, '#code');
+
+    const bob = await newPerson({ ignoreHTTPSErrors: true });
+    await bob.goto(site.url);
+    await bob.fill('#code', code);
+    await bob.click('#join-form button[type=submit]');
+    await bob.waitForURL(`${site.url}/live`);
+    await eventually(() => text(bob, '#slide-title'), 'First');
+    await eventually(() => text(ann, '#participants'), '1');
+
+    // The push travels Convene → nginx → the participant's WebSocket.
+    await addSlide(ann, 'Second', '');
+    await showSlide(ann, 'Second');
+    await eventually(() => text(bob, '#slide-title'), 'Second', 2000);
+  } finally {
+    if (nginx) await nginx.stop();
+    await convene.stop();
   }
 });

@@ -1,9 +1,13 @@
 // What each browser test starts: its own Convene (the real binary on a fresh database), when
 // needed a real SMTP server process, and Debian's headless Chromium.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync,
+} from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { after, afterEach, before } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -97,6 +101,99 @@ export async function startConvene(flags = []) {
       ({ child } = await run(port));
     },
     async stop() {
+      await stopProcess(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/// A free TCP port on loopback (for a server that cannot be told to take port 0).
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/// Resolves once something accepts connections on 127.0.0.1:`port`, or rejects after 10 s.
+async function waitForPort(port, what, output) {
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    const open = await new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => { socket.destroy(); resolve(true); });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`${what} did not start:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));  // polling interval
+  }
+}
+
+const SOURCE = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/// Debian's nginx running docs/nginx/convene.conf as an admin would install it, with only the
+/// addresses, ports and certificate changed for this machine: `upstreamPort` is Convene's;
+/// nginx takes `httpsPort` (TLS, the test certificate for 127.0.0.1) and `httpPort`.
+export async function startNginx({ upstreamPort, httpsPort, httpPort }) {
+  const dir = mkdtempSync(join(tmpdir(), 'convene-nginx-'));
+  chmodSync(dir, 0o755);  // nginx's workers run as nobody
+  let site = readFileSync(join(SOURCE, 'docs', 'nginx', 'convene.conf'), 'utf8');
+  const certificate = join(SOURCE, 'tests', 'support', 'smtp_tls');
+  const replace = (from, to) => {
+    assert.ok(site.includes(from), `docs/nginx/convene.conf no longer has: ${from}`);
+    site = site.replaceAll(from, to);
+  };
+  replace('server 127.0.0.1:8080;', `server 127.0.0.1:${upstreamPort};`);
+  replace('listen 80;', `listen 127.0.0.1:${httpPort};`);
+  replace('listen [::]:80;', '');
+  replace('listen 443 ssl http2;', `listen 127.0.0.1:${httpsPort} ssl http2;`);
+  replace('listen [::]:443 ssl http2;', '');
+  replace('server_name convene.example.org;', 'server_name 127.0.0.1;');
+  replace('https://$host$request_uri', `https://$host:${httpsPort}$request_uri`);
+  replace('/etc/letsencrypt/live/convene.example.org/fullchain.pem', `${certificate}.crt`);
+  replace('/etc/letsencrypt/live/convene.example.org/privkey.pem', `${certificate}.key`);
+  writeFileSync(join(dir, 'convene.conf'), site);
+  const temp = (name) => `${name}_temp_path ${join(dir, name)};`;
+  writeFileSync(join(dir, 'nginx.conf'), `
+daemon off;
+worker_processes 1;
+pid ${join(dir, 'nginx.pid')};
+error_log ${join(dir, 'error.log')} warn;
+events { worker_connections 256; }
+http {
+    access_log off;
+    ${temp('client_body')} ${temp('proxy')} ${temp('fastcgi')} ${temp('uwsgi')} ${temp('scgi')}
+    include ${join(dir, 'convene.conf')};
+}
+`);
+  const child = spawn('/usr/sbin/nginx', ['-e', join(dir, 'error.log'), '-p', dir,
+                                          '-c', join(dir, 'nginx.conf')],
+                      { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (data) => { output += data; });
+  child.stderr.on('data', (data) => { output += data; });
+  const log = () => {
+    try {
+      return output + readFileSync(join(dir, 'error.log'), 'utf8');
+    } catch {
+      return output;
+    }
+  };
+  try {
+    await waitForPort(httpsPort, 'nginx', log);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    url: `https://127.0.0.1:${httpsPort}`,
+    plainUrl: `http://127.0.0.1:${httpPort}`,
+    async stop() {
+      // nginx ends its workers and exits on SIGQUIT (graceful) or SIGTERM (fast).
       await stopProcess(child);
       rmSync(dir, { recursive: true, force: true });
     },

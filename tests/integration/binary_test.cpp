@@ -23,7 +23,8 @@ using namespace std::chrono_literals;
 /// The convene binary with these arguments.
 class Child : public testing::ChildProcess {
 public:
-    explicit Child(std::vector<std::string> args) : ChildProcess(WithBinary(std::move(args))) {}
+    explicit Child(std::vector<std::string> args, const std::string& stdin_file = {})
+        : ChildProcess(WithBinary(std::move(args)), stdin_file) {}
 
 private:
     static std::vector<std::string> WithBinary(std::vector<std::string> args) {
@@ -186,6 +187,51 @@ TEST(Binary, MigrateListsWhatItWouldApplyThenAppliesIt) {
     Child again({"migrate", "--dry-run", "--db", path});
     ASSERT_EQ(again.Wait(30s), 0) << again.Output();
     EXPECT_NE(again.Output().find("nothing to apply"), std::string::npos) << again.Output();
+}
+
+TEST(Binary, UserCreateMakesTheAdminOfAServerWithSignupClosed) {
+    testing::TempDir dir;
+    const auto db = dir.File("closed.db");
+    const auto password = dir.File("password");
+    std::ofstream(password) << "a long admin pass\n";
+    Child create({"user", "create", "ops@example.org", "--admin", "--db", db}, password);
+    ASSERT_EQ(create.Wait(30s), 0) << create.Output();
+    EXPECT_NE(create.Output().find("admin account ops@example.org created"), std::string::npos)
+        << create.Output();
+    EXPECT_EQ(create.Output().find("a long admin pass"), std::string::npos);
+    Child again({"user", "create", "OPS@example.org", "--db", db}, password);
+    EXPECT_EQ(again.Wait(30s), 1);
+    EXPECT_NE(again.Output().find("already exists"), std::string::npos) << again.Output();
+    const auto empty = dir.File("empty");
+    std::ofstream{empty};
+    Child nothing({"user", "create", "ann@example.org", "--db", db}, empty);
+    EXPECT_EQ(nothing.Wait(30s), 1);
+    EXPECT_NE(nothing.Output().find("no password"), std::string::npos) << nothing.Output();
+
+    testing::ConveneProcess server({"--db", db, "--signup", "closed"});
+    const auto port = server.Start();
+    testing::HttpClient visitor(port, "http://127.0.0.1:" + std::to_string(port));
+    EXPECT_EQ(visitor.Get("/api/auth/options").Json()["signup"], "closed");
+    const auto refused = visitor.PostJson(
+        "/api/auth/signup",
+        {{"email", "ann@example.org"}, {"password", "long enough"}, {"name", "Ann"}});
+    EXPECT_EQ(refused.status, 403);
+    EXPECT_EQ(refused.Json()["error"]["code"], "signup_closed");
+    const auto admin = visitor.PostJson(
+        "/api/auth/login", {{"email", "ops@example.org"}, {"password", "a long admin pass"}});
+    ASSERT_EQ(admin.status, 200) << admin.body;
+    EXPECT_EQ(admin.Json()["role"], "admin");
+    EXPECT_EQ(admin.Json()["name"], "ops");
+    // A member made while the server runs signs in at once.
+    std::ofstream(password) << "member password\n";
+    Child member({"user", "create", "bo@example.org", "--name", "Bo", "--db", db}, password);
+    ASSERT_EQ(member.Wait(30s), 0) << member.Output();
+    testing::HttpClient bo(port, "http://127.0.0.1:" + std::to_string(port));
+    const auto signed_in = bo.PostJson(
+        "/api/auth/login", {{"email", "bo@example.org"}, {"password", "member password"}});
+    ASSERT_EQ(signed_in.status, 200) << signed_in.body;
+    EXPECT_EQ(signed_in.Json()["role"], "member");
+    ASSERT_EQ(server.Stop(SIGTERM), 0) << server.Log();
 }
 
 TEST(Binary, JsonLogsAreOneObjectALineWithTheRequestId) {

@@ -21,10 +21,11 @@ namespace convene::testing {
 using namespace std::chrono_literals;
 
 /// A child process with its stdout and stderr captured together.
-/// `argv[0]` is the program's path. Killed (SIGKILL) when destroyed if still running.
+/// `argv[0]` is the program's path; `stdin_file` its standard input (else the test's).
+/// Killed (SIGKILL) when destroyed if still running.
 class ChildProcess {
 public:
-    explicit ChildProcess(std::vector<std::string> argv) {
+    explicit ChildProcess(std::vector<std::string> argv, const std::string& stdin_file = {}) {
         int fds[2];
         // Close-on-exec: other children must not hold this pipe open.
         if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
@@ -33,6 +34,9 @@ public:
         posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
         posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
         posix_spawn_file_actions_addclose(&actions, fds[0]);
+        if (!stdin_file.empty()) {
+            posix_spawn_file_actions_addopen(&actions, 0, stdin_file.c_str(), O_RDONLY, 0);
+        }
         std::vector<char*> pointers;
         for (auto& arg : argv) pointers.push_back(arg.data());
         pointers.push_back(nullptr);

@@ -66,5 +66,8 @@ int RunBackup(const Config& config, const std::string& file);
 int RunRestore(const Config& config, const std::string& file);
 /// `convene migrate [--dry-run]`: 0 when done (or listed), 1 with one line otherwise.
 int RunMigrate(const Config& config, bool dry_run);
+/// `convene user create EMAIL`: reads the password from standard input (asked twice, without
+/// echo, on a terminal) and makes the account; 0 when made, 1 with one line otherwise.
+int RunUserCreate(const UserCreateCommand& command);
 
 }  // namespace convene::app

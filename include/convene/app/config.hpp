@@ -34,7 +34,9 @@ struct Config {
     std::string log_level = "info";
     util::LogFormat log_format = util::LogFormat::kText;
     std::size_t max_body = 1024 * 1024;
-    /// Reverse proxies whose X-Forwarded-For is believed.
+    /// Who may sign up: open, invite or closed (domain::ParseSignupMode).
+    std::string signup = "open";
+    /// Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed.
     std::vector<std::string> trusted_proxies;
     /// Live sockets: a ping after this many seconds of silence, dropped after twice as long.
     std::size_t ws_ping_interval_s = 20;
@@ -67,6 +69,14 @@ struct MigrateCommand {
     Config config;
     bool dry_run = false;
 };
+/// `convene user create EMAIL [--admin] [--name NAME]`: an account made from the command
+/// line, its password read from standard input.
+struct UserCreateCommand {
+    Config config;
+    std::string email;
+    std::string name;
+    bool admin = false;
+};
 struct HelpCommand {};
 struct VersionCommand {};
 /// A bad command line: one line for the user, exit code 2.
@@ -74,7 +84,7 @@ struct UsageError {
     std::string message;
 };
 using Command = std::variant<ServeCommand, MailTestCommand, BackupCommand, RestoreCommand,
-                             MigrateCommand, HelpCommand, VersionCommand, UsageError>;
+                             MigrateCommand, UserCreateCommand, HelpCommand, VersionCommand, UsageError>;
 
 /// Reads the environment through `getenv` (injectable for tests).
 using Getenv = std::function<std::optional<std::string>(const std::string&)>;

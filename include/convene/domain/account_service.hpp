@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,16 @@
 #include "convene/util/rate_limiter.hpp"
 
 namespace convene::domain {
+
+/// Who may create an account with POST /api/auth/signup (`--signup`). An administrator
+/// can always make one with `convene user create`.
+enum class SignupMode {
+    kOpen,    ///< anyone (the first account on a server is its admin)
+    kInvite,  ///< only an address a co-facilitator invitation was sent to
+    kClosed,  ///< nobody
+};
+std::optional<SignupMode> ParseSignupMode(std::string_view text);
+std::string_view SignupModeName(SignupMode mode);
 
 struct SignupCommand {
     std::string email;
@@ -68,6 +79,7 @@ public:
         util::RateLimiter::Limit account_wide_failures{100, std::chrono::minutes{15}};
         /// Failed sign-ins allowed per client address, whatever the account.
         util::RateLimiter::Limit client_failures{20, std::chrono::minutes{15}};
+        SignupMode signup = SignupMode::kOpen;
     };
 
     static constexpr int kMinPasswordLength = 8;
@@ -78,8 +90,13 @@ public:
                    const PasswordHasher& hasher, Settings settings);
 
     /// Creates an account (the first one on a server is `admin`) and signs it in.
-    /// 422 invalid_email / invalid_password / invalid_name; 409 email_taken.
+    /// 422 invalid_email / invalid_password / invalid_name; 409 email_taken;
+    /// 403 signup_closed, or signup_invite_only for an address nobody invited.
     Result<SignedIn> Signup(const SignupCommand& command);
+    /// An account made by an administrator (`convene user create`), whatever the sign-up
+    /// mode, with the role given. The same 422 and 409 errors as Signup.
+    Result<model::User> CreateAccount(const SignupCommand& command, model::Role role);
+    SignupMode Signups() const { return settings_.signup; }
     /// 401 invalid_credentials; 429 too_many_attempts after repeated failures.
     Result<SignedIn> Login(const LoginCommand& command);
     /// The password hash of an account made for a personal link (a speaker's): no password
@@ -118,6 +135,19 @@ public:
     int PurgeExpiredSessions();
 
 private:
+    /// A new account's checked fields, its password already hashed.
+    struct CheckedAccount {
+        std::string email;
+        std::string name;
+        std::string password_hash;
+    };
+    Result<CheckedAccount> CheckAccount(const SignupCommand& command,
+                                        const std::function<std::optional<AppError>(
+                                            const std::string& email)>& admit) const;
+    /// Inserts the account (409 email_taken) and claims its invitations, in the caller's
+    /// transaction; no role: admin for the first account, else member.
+    Result<model::User> InsertAccount(storage::Connection& db, CheckedAccount account,
+                                      std::optional<model::Role> role);
     static std::optional<AppError> CheckPassword(std::string_view password);
     Result<std::string> ValidateName(std::string_view name, std::string_view code) const;
     SignedIn StartSession(storage::Connection& db, const model::User& user);

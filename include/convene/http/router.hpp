@@ -83,7 +83,8 @@ struct RouterSettings {
     /// The absolute base URL; its origin is what the Origin check accepts.
     std::string base_url = "http://127.0.0.1:8080";
     std::size_t max_body = kDefaultMaxBody;
-    /// Peers whose X-Forwarded-For is believed (reverse proxies), as exact addresses.
+    /// Peers whose X-Forwarded-For and X-Forwarded-Proto are believed (reverse proxies), as
+    /// exact addresses.
     std::vector<std::string> trusted_proxies;
 };
 
@@ -177,6 +178,11 @@ bool IsLoopbackUrl(std::string_view url);
 /// The client's address: the peer, or, when the peer is a trusted proxy, the nearest address
 /// in X-Forwarded-For that is not itself a trusted proxy.
 std::string ClientAddress(const Request& request, const std::vector<std::string>& trusted);
+
+/// The scheme the client used to reach a trusted proxy (its X-Forwarded-Proto: "http" or
+/// "https"); nullopt when the peer is no trusted proxy or says nothing usable.
+std::optional<std::string> ForwardedProto(const Request& request,
+                                          const std::vector<std::string>& trusted);
 
 /// The origin (`scheme://host[:port]`, lower-case, default port dropped) of an absolute URL;
 /// empty when `url` is not one.

@@ -61,6 +61,11 @@ Response Signup(Call& call) {
     return SignedInResponse(call, 201, *signed_in);
 }
 
+Response GetAuthOptions(Call& call) {
+    return JsonResponse(
+        200, {{"signup", std::string(domain::SignupModeName(call.services.accounts.Signups()))}});
+}
+
 Response Login(Call& call) {
     auto credentials = ReadCredentials(call.request);
     if (!credentials) return Error(call, credentials.error());

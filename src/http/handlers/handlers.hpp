@@ -38,6 +38,7 @@ Response GetMetrics(Call& call);
 /// Sets the sign-in cookie of `signed_in` on `response`.
 void SetSessionCookie(const Call& call, Response& response, const domain::SignedIn& signed_in);
 Response Signup(Call& call);
+Response GetAuthOptions(Call& call);
 Response Login(Call& call);
 Response Logout(Call& call);
 Response GetMe(Call& call);

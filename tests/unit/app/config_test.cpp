@@ -139,6 +139,39 @@ TEST(Config, MigrateMayBeADryRun) {
     EXPECT_NE(Error({"serve", "--dry-run"}).find("unknown flag '--dry-run'"), std::string::npos);
 }
 
+TEST(Config, SignupIsOpenInviteOrClosed) {
+    EXPECT_EQ(Serve({}).signup, "open");
+    EXPECT_EQ(Serve({"--signup", "closed"}).signup, "closed");
+    EXPECT_EQ(Serve({}, {{"CONVENE_SIGNUP", "invite"}}).signup, "invite");
+    EXPECT_NE(Error({"--signup", "nobody"}).find("expected open, invite or closed"),
+              std::string::npos);
+}
+
+TEST(Config, UserCreateTakesAnAddressARoleAndAName) {
+    const auto admin = Parse({"user", "create", "ops@example.org", "--admin", "--db", "/srv/c.db"});
+    const auto* made = std::get_if<UserCreateCommand>(&admin);
+    ASSERT_NE(made, nullptr);
+    EXPECT_EQ(made->email, "ops@example.org");
+    EXPECT_TRUE(made->admin);
+    EXPECT_EQ(made->name, "ops");  // the local part when no --name
+    EXPECT_EQ(made->config.db_path, "/srv/c.db");
+
+    const auto member = Parse({"user", "create", "ann@example.org", "--name=Ann Lee"});
+    ASSERT_NE(std::get_if<UserCreateCommand>(&member), nullptr);
+    EXPECT_FALSE(std::get<UserCreateCommand>(member).admin);
+    EXPECT_EQ(std::get<UserCreateCommand>(member).name, "Ann Lee");
+
+    EXPECT_NE(Error({"user", "create"}).find("usage: convene user create"), std::string::npos);
+    EXPECT_NE(Error({"user", "delete", "a@b.org"}).find("usage"), std::string::npos);
+    EXPECT_NE(Error({"user", "create", "nobody"}).find("not an email address"),
+              std::string::npos);
+    EXPECT_NE(Error({"user", "create", "a@b.org", "--name"}).find("needs a value"),
+              std::string::npos);
+    // --admin means something to user create only.
+    EXPECT_NE(Error({"serve", "--admin"}).find("unknown flag '--admin'"), std::string::npos);
+    EXPECT_NE(HelpText().find("user create EMAIL"), std::string::npos);
+}
+
 TEST(Config, HelpAndVersion) {
     EXPECT_TRUE(std::holds_alternative<HelpCommand>(Parse({"--help"})));
     EXPECT_TRUE(std::holds_alternative<HelpCommand>(Parse({"serve", "-h"})));

@@ -49,6 +49,54 @@ TEST_F(AccountServiceTest, EmailIsUniqueIgnoringCaseAndSpaces) {
     EXPECT_EQ(again.error().code, "email_taken");
 }
 
+TEST_F(AccountServiceTest, ClosedSignupRefusesEveryoneBeforeHashing) {
+    AccountService closed(database, clock, random, hasher, {.signup = SignupMode::kClosed});
+    auto refused = closed.Signup({"first@example.org", "long enough", "First"});
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, ErrorKind::kForbidden);
+    EXPECT_EQ(refused.error().code, "signup_closed");
+    // An administrator still makes accounts, in any role.
+    auto made = closed.CreateAccount({"ops@example.org", "long enough", "Ops"},
+                                     model::Role::kAdmin);
+    ASSERT_TRUE(made);
+    EXPECT_EQ(made->role, model::Role::kAdmin);
+    EXPECT_TRUE(closed.Login({"ops@example.org", "long enough", "10.0.0.1"}));
+    EXPECT_EQ(closed.CreateAccount({"OPS@example.org", "long enough", "Ops"},
+                                   model::Role::kMember).error().code,
+              "email_taken");
+    EXPECT_EQ(closed.CreateAccount({"nope", "long enough", "N"}, model::Role::kMember)
+                  .error().code,
+              "invalid_email");
+    EXPECT_EQ(closed.CreateAccount({"a@b.org", "short", "N"}, model::Role::kMember).error().code,
+              "invalid_password");
+}
+
+TEST_F(AccountServiceTest, InviteOnlySignupTakesInvitedAddresses) {
+    AccountService invite(database, clock, random, hasher, {.signup = SignupMode::kInvite});
+    const auto owner =
+        invite.CreateAccount({"owner@example.org", "long enough", "Owner"}, model::Role::kMember);
+    ASSERT_TRUE(owner);
+    auto stranger = invite.Signup({"stranger@example.org", "long enough", "S"});
+    ASSERT_FALSE(stranger);
+    EXPECT_EQ(stranger.error().code, "signup_invite_only");
+
+    const auto session = sessions.Create(*owner, {.title = "Board"})->session;
+    ASSERT_TRUE(facilitators.Add(*owner, session.id, "Guest@Example.org"));
+    auto guest = invite.Signup({"guest@example.org", "long enough", "Guest"});
+    ASSERT_TRUE(guest) << guest.error().code;
+    EXPECT_EQ(guest->user.role, model::Role::kMember);
+    // The invitation became access.
+    EXPECT_TRUE(sessions.Get(guest->user, session.id));
+}
+
+TEST_F(AccountServiceTest, SignupModesHaveNames) {
+    for (auto mode : {SignupMode::kOpen, SignupMode::kInvite, SignupMode::kClosed}) {
+        EXPECT_EQ(ParseSignupMode(SignupModeName(mode)), mode);
+    }
+    EXPECT_FALSE(ParseSignupMode("Open"));
+    EXPECT_FALSE(ParseSignupMode(""));
+}
+
 TEST_F(AccountServiceTest, LoginChecksThePasswordAndStartsASession) {
     SignUp("ann@example.org", "right password");
     auto ok = accounts.Login({"ANN@example.org", "right password", "10.0.0.1"});

@@ -54,6 +54,12 @@ TEST_F(AccountsRoutesTest, SignupFailures) {
     EXPECT_EQ(ErrorCode(taken), "email_taken");
 }
 
+TEST_F(AccountsRoutesTest, OptionsTellTheSignupMode) {
+    auto response = Send(Method::kGet, "/api/auth/options");
+    ASSERT_EQ(response.status, 200);
+    EXPECT_EQ(Body(response), json({{"signup", "open"}}));
+}
+
 TEST_F(AccountsRoutesTest, SecondAccountIsAMember) {
     SignUp("admin@example.org");
     auto response = Send(Method::kPost, "/api/auth/signup", SignupBody("member@example.org"));

@@ -41,6 +41,7 @@ const std::map<std::string, Access>& Classes() {
         {"GET /healthz", Access::kPublic},
         {"GET /readyz", Access::kPublic},
         {"GET /metrics", Access::kAdmin},
+        {"GET /api/auth/options", Access::kPublic},
         {"POST /api/auth/signup", Access::kPublic},
         {"POST /api/auth/login", Access::kPublic},
         {"POST /api/auth/logout", Access::kPublic},

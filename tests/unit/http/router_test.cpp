@@ -141,6 +141,50 @@ TEST(ClientAddress, BelievesForwardedForOnlyFromTrustedProxies) {
     EXPECT_EQ(ClientAddress(request, {"10.0.0.1"}), "10.0.0.1");
 }
 
+TEST(ForwardedProto, BelievedOnlyFromTrustedProxies) {
+    auto request = Request::Make(Method::kGet, "/", {}, {{"X-Forwarded-Proto", "https"}});
+    request.client = "198.51.100.1";
+    EXPECT_EQ(ForwardedProto(request, {"10.0.0.1"}), std::nullopt);
+    request.client = "10.0.0.1";
+    EXPECT_EQ(ForwardedProto(request, {"10.0.0.1"}), "https");
+    // The proxy nearest the client wrote the leftmost value.
+    request.headers = {{"X-Forwarded-Proto", " HTTP , https"}};
+    EXPECT_EQ(ForwardedProto(request, {"10.0.0.1"}), "http");
+    request.headers = {{"X-Forwarded-Proto", "gopher"}};
+    EXPECT_EQ(ForwardedProto(request, {"10.0.0.1"}), std::nullopt);
+    request.headers = {};
+    EXPECT_EQ(ForwardedProto(request, {"10.0.0.1"}), std::nullopt);
+}
+
+TEST_F(RouterTest, BehindAProxyPlainHttpGoesToHttpsAndOnlyHttpsGetsHsts) {
+    Router behind(ApiRoutes(), RateBuckets(), services, clock, random,
+                  {.base_url = "https://convene.example.org", .trusted_proxies = {"10.0.0.1"}},
+                  static_files);
+    auto send = [&](std::string proto, Method method, std::string target,
+                    std::string client = "10.0.0.1") {
+        auto request = Request::Make(method, std::move(target), R"({"code":"123456"})",
+                                     {{"X-Forwarded-Proto", std::move(proto)},
+                                      {"X-Forwarded-For", "203.0.113.9"},
+                                      {"Content-Type", "application/json"}});
+        request.client = std::move(client);
+        return behind.Handle(std::move(request));
+    };
+    const auto plain = send("http", Method::kPost, "/api/join?x=1");
+    EXPECT_EQ(plain.status, 308);
+    EXPECT_EQ(plain.Header("Location"), "https://convene.example.org/api/join?x=1");
+    EXPECT_FALSE(plain.Header("Strict-Transport-Security"));
+    // Probes are answered where they ask.
+    EXPECT_EQ(send("http", Method::kGet, "/healthz").status, 200);
+
+    const auto secure = send("https", Method::kPost, "/api/join");
+    EXPECT_EQ(secure.status, 404);  // reached the route: no such code
+    EXPECT_EQ(secure.Header("Strict-Transport-Security"), "max-age=31536000");
+    // A peer that is not the proxy cannot ask for the redirect, nor turn HSTS off.
+    const auto direct = send("http", Method::kGet, "/healthz", "198.51.100.1");
+    EXPECT_EQ(direct.status, 200);
+    EXPECT_EQ(direct.Header("Strict-Transport-Security"), "max-age=31536000");
+}
+
 TEST(LoopbackUrl, RecognisesLoopbackHosts) {
     for (const char* url : {"http://127.0.0.1:8080", "http://localhost", "http://[::1]:80",
                             "https://127.1.2.3/x", "http://app.localhost:3000"}) {
