@@ -14,9 +14,10 @@ build_packages=(
 # would; chromium (driven by playwright-core from npm) runs the browser tests; e2fsprogs and
 # mount make the small file systems the fault tests fill up and turn read-only; clang with
 # compiler-rt builds the libFuzzer targets; nginx-light runs docs/nginx/convene.conf in front
-# of Convene in a browser test.
+# of Convene in a browser test; python3-jsonschema checks live answers against
+# docs/openapi.json.
 test_packages=(libgtest-dev libgmock-dev googletest zbar-tools python3-aiosmtpd python3-icalendar
-               chromium e2fsprogs mount clang libclang-rt-14-dev nginx-light)
+               chromium e2fsprogs mount clang libclang-rt-14-dev nginx-light python3-jsonschema)
 
 wanted=("${build_packages[@]}")
 if [ "${1:-build}" = test ]; then

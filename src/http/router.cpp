@@ -273,7 +273,7 @@ Result<LiveGrant> Router::AuthorizeLive(const Request& request) {
 
 Response Router::Handle(Request request) {
     const auto started = std::chrono::steady_clock::now();
-    if (request.request_id.empty()) request.request_id = random_.Hex(8);
+    if (request.request_id.empty()) request.request_id = NewRequestId();
     const util::RequestLogScope logging_for(request.request_id);
     // Before the client address replaces the peer's: the proxy is the peer.
     const auto proto = ForwardedProto(request, settings_.trusted_proxies);

@@ -293,13 +293,19 @@ void Server::Impl::Forget(const std::shared_ptr<Connection>& connection) {
 
 asio::awaitable<void> Server::Impl::WriteErrorAndClose(Connection& connection, Refusal refusal,
                                                        unsigned version) {
+    // Its own request id, as every answer has: the user can quote it, the log line has it.
+    const auto request_id = router.NewRequestId();
     auto response = http::ErrorResponse(
-        {domain::ErrorKind::kMalformed, refusal.code, refusal.message, std::nullopt}, {});
+        {domain::ErrorKind::kMalformed, refusal.code, refusal.message, std::nullopt}, request_id);
     response.status = refusal.status;
+    response.SetHeader("X-Request-Id", request_id);
     http::AddSecurityHeaders(response, http::IsHttps(router.Settings().base_url));
     auto out = ToMessage(std::move(response), version, false, false);
-    spdlog::info("{} rejected before routing: {} {}", connection.client, refusal.status,
-                 out.body());
+    {
+        const util::RequestLogScope logging_for(request_id);
+        spdlog::info("{} rejected before routing: {} {}", connection.client, refusal.status,
+                     out.body());
+    }
     connection.stream.expires_after(settings.request_timeout);
     co_await bhttp::async_write(connection.stream, out, kTuple);
     // Lingering close: read what the client is still sending, so that closing with unread

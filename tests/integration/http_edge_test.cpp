@@ -117,6 +117,12 @@ TEST_P(HttpEdge, IsRefusedWithOneAnswerAndAClosedConnection) {
     EXPECT_TRUE(raw.closed);
     EXPECT_NE(raw.received.find("\"error\""), std::string::npos) << raw.received;
     EXPECT_NE(raw.received.find("X-Content-Type-Options: nosniff"), std::string::npos);
+    // Refused before routing, it still has a request id to quote, the same in both places.
+    std::smatch id;
+    ASSERT_TRUE(std::regex_search(raw.received, id, std::regex("X-Request-Id: ([0-9a-f]{16})")))
+        << raw.received;
+    EXPECT_NE(raw.received.find("\"request_id\":\"" + id[1].str() + "\""), std::string::npos)
+        << raw.received;
 }
 
 INSTANTIATE_TEST_SUITE_P(Framing, HttpEdge, ::testing::ValuesIn(Cases()),

@@ -135,6 +135,8 @@ public:
 
     /// Handles one request. Never throws: failures become error responses.
     Response Handle(Request request);
+    /// A new request id (16 hex digits), for an answer made before a request reaches Handle.
+    std::string NewRequestId() { return random_.Hex(8); }
 
     /// Decides a WebSocket upgrade of `GET /ws/sessions/{id}`: the Origin (when present) must be
     /// the base URL's; a `participant_token` query parameter makes a participant, else the
