@@ -13,6 +13,7 @@
 #include "convene/domain/facilitator_service.hpp"
 #include "convene/domain/invitation_service.hpp"
 #include "convene/domain/join_service.hpp"
+#include "convene/domain/mail_budget.hpp"
 #include "convene/domain/outbox_service.hpp"
 #include "convene/domain/registration_service.hpp"
 #include "convene/domain/replay_service.hpp"
@@ -146,6 +147,9 @@ struct App::Parts {
     std::unique_ptr<domain::SessionService> sessions;
     std::unique_ptr<domain::JoinService> joins;
     std::unique_ptr<domain::SlideService> slides;
+    /// Emails to addresses people type, per user and hour, across every service that sends
+    /// them.
+    std::unique_ptr<domain::MailBudget> mail_budget;
     std::unique_ptr<domain::FacilitatorService> facilitators;
     std::unique_ptr<domain::InvitationService> invitations;
     std::unique_ptr<domain::OutboxService> outbox;
@@ -311,18 +315,20 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
     p.joins = std::make_unique<domain::JoinService>(*p.database, *p.clock, *p.random,
                                                     util::Throttle::Settings{});
     p.slides = std::make_unique<domain::SlideService>(*p.database, *p.clock, *p.random, *p.hub);
-    p.facilitators =
-        std::make_unique<domain::FacilitatorService>(*p.database, *p.clock, *p.random, *p.hub);
+    p.mail_budget = std::make_unique<domain::MailBudget>(*p.clock);
+    p.facilitators = std::make_unique<domain::FacilitatorService>(*p.database, *p.clock,
+                                                                  *p.random, *p.hub,
+                                                                  *p.mail_budget);
     p.invitations = std::make_unique<domain::InvitationService>(
-        *p.database, *p.clock, *p.random, domain::InvitationService::Settings{});
+        *p.database, *p.clock, *p.random, *p.mail_budget, domain::InvitationService::Settings{});
     p.outbox = std::make_unique<domain::OutboxService>(*p.database, *p.clock);
     p.events =
         std::make_unique<domain::EventService>(*p.database, *p.clock, *p.random, *p.sessions);
-    p.registrations = std::make_unique<domain::RegistrationService>(*p.database, *p.clock,
-                                                                    *p.random, *p.events, *p.joins);
+    p.registrations = std::make_unique<domain::RegistrationService>(
+        *p.database, *p.clock, *p.random, *p.events, *p.joins, *p.mail_budget);
     p.replays = std::make_unique<domain::ReplayService>(*p.database, *p.clock, *p.events);
     p.team = std::make_unique<domain::TeamService>(*p.database, *p.clock, *p.random, *p.events,
-                                                   *p.accounts);
+                                                   *p.accounts, *p.mail_budget);
     if (overrides.mail_first_retry) p.mail_first_retry = *overrides.mail_first_retry;
     p.scheduler = std::make_unique<jobs::Scheduler>(*p.clock, MakeJobs(p));
     p.services = std::make_unique<http::Services>(http::Services{

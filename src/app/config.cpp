@@ -192,7 +192,7 @@ constexpr Option kOptions[] = {
     {"--max-body", "CONVENE_MAX_BODY", "BYTES", "largest request body accepted (1048576)",
      ApplyMaxBody},
     {"--signup", "CONVENE_SIGNUP", "MODE",
-     "who may create an account: open (anyone), invite (invited addresses), closed (open)",
+     "who may sign up: open, invite (invited addresses only) or closed (open)",
      ApplySignup},
     {"--trusted-proxy", "CONVENE_TRUSTED_PROXY", "ADDRS",
      "reverse proxies (IPs, comma-separated) whose X-Forwarded-For/-Proto are believed (none)",

@@ -91,8 +91,13 @@ int ClaimInvitations(storage::Connection& db, const model::User& user, util::Ins
 }
 
 FacilitatorService::FacilitatorService(storage::Database& database, const util::Clock& clock,
-                                       util::Random& random, SessionEvents& events)
-    : database_(database), clock_(clock), random_(random), events_(events) {}
+                                       util::Random& random, SessionEvents& events,
+                                       MailBudget& mail_budget)
+    : database_(database),
+      clock_(clock),
+      random_(random),
+      events_(events),
+      mail_budget_(mail_budget) {}
 
 Result<FacilitatorList> FacilitatorService::List(const model::User& caller,
                                                  std::string_view session_id) {
@@ -109,6 +114,7 @@ Result<FacilitatorAdded> FacilitatorService::Add(const model::User& owner,
     if (!IsValidEmail(email)) {
         return Invalid("invalid_email", "Enter a valid email address, like name@example.org.");
     }
+    if (auto refused = mail_budget_.Take(owner, 1)) return *refused;
     const auto now = clock_.Now();
     auto db = database_.Acquire();
     storage::Transaction tx(*db);

@@ -28,12 +28,13 @@ std::vector<std::string> SplitAddressList(std::string_view text) {
 }
 
 InvitationService::InvitationService(storage::Database& database, const util::Clock& clock,
-                                     util::Random& random, Settings settings)
+                                     util::Random& random, MailBudget& mail_budget,
+                                     Settings settings)
     : database_(database),
       clock_(clock),
       random_(random),
-      settings_(settings),
-      hourly_(clock, {.burst = settings.max_per_hour, .window = std::chrono::hours{1}}) {}
+      mail_budget_(mail_budget),
+      settings_(settings) {}
 
 Result<InvitationResult> InvitationService::Sort(const model::User& caller,
                                                  const std::vector<std::string>& addresses) {
@@ -56,11 +57,7 @@ Result<InvitationResult> InvitationService::Sort(const model::User& caller,
     if (result.sent.empty() && result.invalid.empty()) {
         return Invalid("no_addresses", "Give at least one email address.");
     }
-    if (!result.sent.empty()) {
-        if (auto wait = hourly_.Acquire(caller.id, static_cast<double>(result.sent.size()))) {
-            return RateLimited(*wait, "Too many invitations this hour. Try again later.");
-        }
-    }
+    if (auto refused = mail_budget_.Take(caller, result.sent.size())) return *refused;
     return result;
 }
 

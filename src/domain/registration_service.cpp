@@ -25,8 +25,13 @@ AppError LinkNotFound() {
 
 RegistrationService::RegistrationService(storage::Database& database, const util::Clock& clock,
                                          util::Random& random, EventService& events,
-                                         JoinService& joins)
-    : database_(database), clock_(clock), random_(random), events_(events), joins_(joins) {}
+                                         JoinService& joins, MailBudget& mail_budget)
+    : database_(database),
+      clock_(clock),
+      random_(random),
+      events_(events),
+      joins_(joins),
+      mail_budget_(mail_budget) {}
 
 Result<PublicEvent> RegistrationService::PublicView(std::string_view slug,
                                                     std::optional<std::string> visitor) {
@@ -100,6 +105,7 @@ Result<Registered> RegistrationService::Register(std::string_view slug,
 Result<Registered> RegistrationService::RegisterByOrganizer(const model::User& caller,
                                                             std::string_view event_id,
                                                             const RegistrationRequest& request) {
+    if (auto refused = mail_budget_.Take(caller, 1)) return *refused;
     Result<Registered> registered = EventNotFound();
     {
         auto db = database_.Acquire();

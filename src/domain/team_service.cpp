@@ -24,8 +24,14 @@ AppError UserNotFound() {
 }  // namespace
 
 TeamService::TeamService(storage::Database& database, const util::Clock& clock,
-                         util::Random& random, EventService& events, AccountService& accounts)
-    : database_(database), clock_(clock), random_(random), events_(events), accounts_(accounts) {}
+                         util::Random& random, EventService& events, AccountService& accounts,
+                         MailBudget& mail_budget)
+    : database_(database),
+      clock_(clock),
+      random_(random),
+      events_(events),
+      accounts_(accounts),
+      mail_budget_(mail_budget) {}
 
 Result<std::vector<model::TeamMember>> TeamService::ListTeam(const model::User& caller,
                                                             std::string_view event_id) {
@@ -47,6 +53,7 @@ void TeamService::SyncRooms(storage::Connection& db, const model::Event& event,
 Result<model::TeamMember> TeamService::AddTeamMember(const model::User& caller,
                                                      std::string_view event_id,
                                                      std::string_view email) {
+    if (auto refused = mail_budget_.Take(caller, 1)) return *refused;
     std::vector<std::pair<std::string, std::string>> revoked;
     model::TeamMember member;
     {
@@ -171,6 +178,7 @@ Result<model::Speaker> TeamService::AddSpeaker(const model::User& caller,
     if (!valid_name) return Invalid("invalid_name", "Give a name of 1 to 200 characters.");
     const auto address = Trim(email);
     if (!IsValidEmail(address)) return Invalid("invalid_email", "Give a valid email address.");
+    if (auto refused = mail_budget_.Take(caller, 1)) return *refused;
     const auto now = clock_.Now();
     model::Speaker speaker;
     {

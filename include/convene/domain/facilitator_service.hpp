@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "convene/domain/error.hpp"
+#include "convene/domain/mail_budget.hpp"
 #include "convene/domain/session_events.hpp"
 #include "convene/model/mail.hpp"
 #include "convene/model/session.hpp"
@@ -31,8 +32,9 @@ using FacilitatorAdded = std::variant<model::Facilitator, model::FacilitatorInvi
 /// the list. Every email is written to the outbox in the same transaction. Thread-safe.
 class FacilitatorService {
 public:
+    /// Each email to an added or invited person is taken from the owner's `mail_budget`.
     FacilitatorService(storage::Database& database, const util::Clock& clock,
-                       util::Random& random, SessionEvents& events);
+                       util::Random& random, SessionEvents& events, MailBudget& mail_budget);
 
     /// The base URL for links in emails (known once the server listens).
     void SetBaseUrl(std::string base_url) { base_url_ = std::move(base_url); }
@@ -40,7 +42,8 @@ public:
     void SetMailQueued(std::function<void()> mail_queued) { mail_queued_ = std::move(mail_queued); }
 
     Result<FacilitatorList> List(const model::User& caller, std::string_view session_id);
-    /// 422 invalid_email; 409 already_facilitator / already_invited / is_owner.
+    /// 422 invalid_email; 409 already_facilitator / already_invited / is_owner; 429
+    /// rate_limited past the owner's mail budget.
     Result<FacilitatorAdded> Add(const model::User& owner, std::string_view session_id,
                                  std::string_view email);
     /// Takes access away at once and closes their live sockets. 404 facilitator_not_found.
@@ -55,6 +58,7 @@ private:
     const util::Clock& clock_;
     util::Random& random_;
     SessionEvents& events_;
+    MailBudget& mail_budget_;
     std::string base_url_;
     std::function<void()> mail_queued_ = [] {};
 };

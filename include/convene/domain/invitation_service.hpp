@@ -11,7 +11,7 @@
 #include "convene/storage/database.hpp"
 #include "convene/util/clock.hpp"
 #include "convene/util/random.hpp"
-#include "convene/util/rate_limiter.hpp"
+#include "convene/domain/mail_budget.hpp"
 
 namespace convene::domain {
 
@@ -35,18 +35,18 @@ class InvitationService {
 public:
     struct Settings {
         std::size_t max_per_request = 200;
-        /// Addresses one user may invite per hour, across all sessions.
-        double max_per_hour = 500;
     };
 
+    /// Each address invited is taken from the caller's `mail_budget`.
     InvitationService(storage::Database& database, const util::Clock& clock,
-                      util::Random& random, Settings settings);
+                      util::Random& random, MailBudget& mail_budget, Settings settings);
     void SetBaseUrl(std::string base_url) { base_url_ = std::move(base_url); }
     void SetMailQueued(std::function<void()> mail_queued) { mail_queued_ = std::move(mail_queued); }
 
     /// Trims, drops empties and case-insensitive duplicates, validates, and queues one email
     /// per valid address in one transaction. Owner and co-facilitators. 404; 423
-    /// session_closed; 422 too_many_addresses / no_addresses; 429 rate_limited per hour.
+    /// session_closed; 422 too_many_addresses / no_addresses; 429 rate_limited past the
+    /// caller's mail budget.
     Result<InvitationResult> Invite(const model::User& caller, std::string_view session_id,
                                     const std::vector<std::string>& addresses);
 
@@ -56,16 +56,16 @@ public:
                                            const std::vector<std::string>& addresses);
 
 private:
-    /// Trimmed, deduplicated, valid or refused with the reason; counted against the caller's
-    /// hourly budget.
+    /// Trimmed, deduplicated, valid or refused with the reason; taken from the caller's
+    /// mail budget.
     Result<InvitationResult> Sort(const model::User& caller,
                                   const std::vector<std::string>& addresses);
 
     storage::Database& database_;
     const util::Clock& clock_;
     util::Random& random_;
+    MailBudget& mail_budget_;
     Settings settings_;
-    util::RateLimiter hourly_;
     std::string base_url_;
     std::function<void()> mail_queued_ = [] {};
 };

@@ -9,6 +9,7 @@
 #include "convene/domain/error.hpp"
 #include "convene/domain/event_service.hpp"
 #include "convene/domain/join_service.hpp"
+#include "convene/domain/mail_budget.hpp"
 #include "convene/model/event.hpp"
 #include "convene/model/user.hpp"
 #include "convene/storage/database.hpp"
@@ -59,8 +60,11 @@ class RegistrationService {
 public:
     static constexpr int kMaxNameLength = 200;
 
+    /// The confirmation to a registrant an organizer adds is taken from the organizer's
+    /// `mail_budget` (a person registering themselves has the per-address rate limit).
     RegistrationService(storage::Database& database, const util::Clock& clock,
-                        util::Random& random, EventService& events, JoinService& joins);
+                        util::Random& random, EventService& events, JoinService& joins,
+                        MailBudget& mail_budget);
     void SetMailQueued(std::function<void()> mail_queued) { mail_queued_ = std::move(mail_queued); }
 
     /// The event by slug with its upcoming sessions; counts `visitor` (a random id kept by the
@@ -101,6 +105,7 @@ private:
     util::Random& random_;
     EventService& events_;
     JoinService& joins_;
+    MailBudget& mail_budget_;
     std::function<void()> mail_queued_ = [] {};
 };
 

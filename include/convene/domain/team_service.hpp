@@ -8,6 +8,7 @@
 #include "convene/domain/account_service.hpp"
 #include "convene/domain/error.hpp"
 #include "convene/domain/event_service.hpp"
+#include "convene/domain/mail_budget.hpp"
 #include "convene/model/event.hpp"
 #include "convene/model/user.hpp"
 #include "convene/storage/database.hpp"
@@ -31,8 +32,9 @@ struct SpeakerEntry {
 /// EnterAsSpeaker (the speaker's personal link). Thread-safe.
 class TeamService {
 public:
+    /// Each email to a new team member or speaker is taken from the caller's `mail_budget`.
     TeamService(storage::Database& database, const util::Clock& clock, util::Random& random,
-                EventService& events, AccountService& accounts);
+                EventService& events, AccountService& accounts, MailBudget& mail_budget);
     void SetMailQueued(std::function<void()> mail_queued) { mail_queued_ = std::move(mail_queued); }
 
     Result<std::vector<model::TeamMember>> ListTeam(const model::User& caller,
@@ -85,6 +87,7 @@ private:
     util::Random& random_;
     EventService& events_;
     AccountService& accounts_;
+    MailBudget& mail_budget_;
     std::function<void()> mail_queued_ = [] {};
 };
 

@@ -46,6 +46,41 @@ protected:
     std::vector<model::EventSession> dated;
 };
 
+TEST_F(TeamServiceTest, EveryEmailToATypedAddressComesFromOneHourlyBudgetPerUser) {
+    // The world's budget is 300 an hour. Invitations take 297 of the organizer's...
+    const auto session = sessions.Create(organizer, {.title = "Side room"})->session;
+    std::vector<std::string> many;
+    for (int i = 0; i < 297; ++i) many.push_back("guest" + std::to_string(i) + "@example.org");
+    const std::vector<std::string> first(many.begin(), many.begin() + 200);  // 200 a request
+    const std::vector<std::string> rest(many.begin() + 200, many.end());
+    ASSERT_TRUE(invitations.Invite(organizer, session.id, first));
+    ASSERT_TRUE(invitations.Invite(organizer, session.id, rest));
+    // ...a co-facilitator, a speaker and a registrant the three others.
+    ASSERT_TRUE(facilitators.Add(organizer, session.id, "co@example.org"));
+    ASSERT_TRUE(team.AddSpeaker(organizer, event.id, dated[0].id, "Sam", "sam@example.org"));
+    ASSERT_TRUE(registrations.RegisterByOrganizer(organizer, event.id,
+                                                  {dated[0].id, "Al", "al@example.org", {}}));
+    // Then every way of mailing someone is refused, and nothing is written or queued.
+    const auto refused = {
+        facilitators.Add(organizer, session.id, "co2@example.org").error(),
+        team.AddSpeaker(organizer, event.id, dated[0].id, "Sue", "sue@example.org").error(),
+        registrations.RegisterByOrganizer(organizer, event.id,
+                                          {dated[0].id, "Bo", "bo@example.org", {}})
+            .error(),
+        invitations.Invite(organizer, session.id, {"late@example.org"}).error(),
+    };
+    for (const auto& error : refused) {
+        EXPECT_EQ(error.code, "rate_limited");
+        EXPECT_TRUE(error.retry_after);
+    }
+    EXPECT_EQ(facilitators.List(organizer, session.id)->pending.size(), 1u);
+    // Another user has a budget of their own; the organizer's comes back with the hour.
+    const auto own = sessions.Create(tina, {.title = "Tina's"})->session;
+    EXPECT_TRUE(facilitators.Add(tina, own.id, "co2@example.org"));
+    clock.Advance(std::chrono::hours{1});
+    EXPECT_TRUE(facilitators.Add(organizer, session.id, "co2@example.org"));
+}
+
 TEST_F(TeamServiceTest, TheTeamModeratesEverySessionThenIsAdjustedPerSession) {
     const auto first_room = RoomOf(0);  // a room made before the team: brought in step
     ASSERT_TRUE(team.AddTeamMember(organizer, event.id, "Tina@Example.org"));
