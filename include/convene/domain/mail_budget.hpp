@@ -11,15 +11,15 @@
 namespace convene::domain {
 
 /// How many emails a user may have the server send, per hour, to addresses they typed in:
-/// session and event invitations, co-facilitators, speakers, registrants added by an
-/// organizer. One budget across all of them, so that no account (sign-up may be open) can
+/// session and event invitations, co-facilitators, team members, speakers, registrants added
+/// by an organizer. One budget across all of them, so that no account (sign-up may be open) can
 /// turn the server into a mail cannon that gets its domain blocked. Thread-safe.
 class MailBudget {
 public:
-    /// Addresses a user may have mailed per hour (500: a large class or conference, twice).
+    /// Emails per user and hour: room to invite a large class or a conference's speakers.
     static constexpr double kDefaultPerHour = 500;
 
-    MailBudget(const util::Clock& clock, double per_hour = kDefaultPerHour)
+    explicit MailBudget(const util::Clock& clock, double per_hour = kDefaultPerHour)
         : hourly_(clock, {.burst = per_hour, .window = std::chrono::hours{1}}) {}
 
     /// Takes `emails` from `sender`'s budget; when it has not that many left, nothing is taken
