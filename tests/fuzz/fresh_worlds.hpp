@@ -42,7 +42,18 @@ public:
         for (const char* suffix : {"", "-wal", "-shm"}) {
             std::filesystem::remove(path.string() + suffix);
         }
-        std::filesystem::copy_file(dir_ / "built.db", path);
+        // libFuzzer's timers interrupt system calls: a copy cut short by a signal (EINTR) is
+        // made again, from the start (seen once in CI: "cannot copy file: Interrupted system
+        // call" ended the run).
+        for (int tries = 1;; ++tries) {
+            std::error_code ec;
+            std::filesystem::remove(path, ec);
+            if (std::filesystem::copy_file(dir_ / "built.db", path, ec)) break;
+            if (ec != std::errc::interrupted || tries == 100) {
+                throw std::filesystem::filesystem_error("cannot copy the world", dir_ / "built.db",
+                                                        path, ec);
+            }
+        }
         return std::make_unique<testing::PopulatedWorld>(keys_, path.string(), 43);
     }
 
