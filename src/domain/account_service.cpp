@@ -87,8 +87,7 @@ std::string_view SignupModeName(SignupMode mode) {
 }
 
 Result<AccountService::CheckedAccount> AccountService::CheckAccount(
-    const SignupCommand& command,
-    const std::function<std::optional<AppError>(const std::string& email)>& admit) const {
+    const SignupCommand& command) const {
     auto email = std::string(Trim(command.email));
     if (!IsValidEmail(email)) {
         return Invalid("invalid_email", "Enter a valid email address, like name@example.org.");
@@ -96,10 +95,7 @@ Result<AccountService::CheckedAccount> AccountService::CheckAccount(
     if (auto bad = CheckPassword(command.password)) return *bad;
     auto name = ValidateName(command.name, "invalid_name");
     if (!name) return name.error();
-    // Before the hash: a refused sign-up costs no hashing.
-    if (auto refused = admit(email)) return *refused;
-    // Hashing takes tens of milliseconds: do it before taking the write lock.
-    return CheckedAccount{std::move(email), std::move(*name), hasher_.Hash(command.password)};
+    return CheckedAccount{std::move(email), std::move(*name), {}};
 }
 
 Result<model::User> AccountService::InsertAccount(storage::Connection& db, CheckedAccount account,
@@ -129,18 +125,19 @@ Result<SignedIn> AccountService::Signup(const SignupCommand& command) {
         return Forbidden("signup_closed",
                          "Sign-up is closed on this server: ask its administrator for an account.");
     }
-    auto account = CheckAccount(command, [this](const std::string& email)
-                                             -> std::optional<AppError> {
-        if (settings_.signup != SignupMode::kInvite) return std::nullopt;
-        auto db = database_.Acquire();
-        if (!storage::SharingRepository::InvitationsForEmail(*db, email).empty()) {
-            return std::nullopt;
-        }
-        return Forbidden("signup_invite_only",
-                         "This server takes new accounts by invitation only: sign up with the "
-                         "address your invitation was sent to.");
-    });
+    auto account = CheckAccount(command);
     if (!account) return account.error();
+    if (settings_.signup == SignupMode::kInvite) {
+        // Before the hash: a refused sign-up costs no hashing.
+        auto db = database_.Acquire();
+        if (storage::SharingRepository::InvitationsForEmail(*db, account->email).empty()) {
+            return Forbidden("signup_invite_only",
+                             "This server takes new accounts by invitation only: sign up with "
+                             "the address your invitation was sent to.");
+        }
+    }
+    // Hashing takes tens of milliseconds: do it before taking the write lock.
+    account->password_hash = hasher_.Hash(command.password);
     auto db = database_.Acquire();
     storage::Transaction tx(*db);
     auto user = InsertAccount(*db, std::move(*account), std::nullopt);
@@ -152,8 +149,9 @@ Result<SignedIn> AccountService::Signup(const SignupCommand& command) {
 
 Result<model::User> AccountService::CreateAccount(const SignupCommand& command,
                                                   model::Role role) {
-    auto account = CheckAccount(command, [](const std::string&) { return std::nullopt; });
+    auto account = CheckAccount(command);
     if (!account) return account.error();
+    account->password_hash = hasher_.Hash(command.password);
     auto db = database_.Acquire();
     storage::Transaction tx(*db);
     auto user = InsertAccount(*db, std::move(*account), role);

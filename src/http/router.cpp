@@ -91,11 +91,16 @@ bool IsLoopbackUrl(std::string_view url) {
            (name.starts_with("127.") && inet_pton(AF_INET, name.c_str(), &ipv4) == 1);
 }
 
+namespace {
+
+bool IsTrusted(const std::vector<std::string>& trusted, std::string_view address) {
+    return std::find(trusted.begin(), trusted.end(), address) != trusted.end();
+}
+
+}  // namespace
+
 std::string ClientAddress(const Request& request, const std::vector<std::string>& trusted) {
-    auto is_trusted = [&](std::string_view address) {
-        return std::find(trusted.begin(), trusted.end(), address) != trusted.end();
-    };
-    if (!is_trusted(request.client)) return request.client;
+    if (!IsTrusted(trusted, request.client)) return request.client;
     auto forwarded = request.Header("X-Forwarded-For");
     if (!forwarded) return request.client;
     // Walk from the right: each hop appended the address it saw; stop at the first one that
@@ -107,25 +112,20 @@ std::string ClientAddress(const Request& request, const std::vector<std::string>
         rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
         while (!hop.empty() && hop.front() == ' ') hop.remove_prefix(1);
         while (!hop.empty() && hop.back() == ' ') hop.remove_suffix(1);
-        if (!hop.empty() && !is_trusted(hop)) return std::string(hop);
+        if (!hop.empty() && !IsTrusted(trusted, hop)) return std::string(hop);
     }
     return request.client;
 }
 
 std::optional<std::string> ForwardedProto(const Request& request,
                                           const std::vector<std::string>& trusted) {
-    if (std::find(trusted.begin(), trusted.end(), request.client) == trusted.end()) {
-        return std::nullopt;
-    }
+    if (!IsTrusted(trusted, request.client)) return std::nullopt;
     auto header = request.Header("X-Forwarded-Proto");
     if (!header) return std::nullopt;
     // The first proxy, nearest the client, wrote the leftmost value.
-    auto scheme = header->substr(0, header->find(','));
-    while (!scheme.empty() && scheme.front() == ' ') scheme.remove_prefix(1);
-    while (!scheme.empty() && scheme.back() == ' ') scheme.remove_suffix(1);
-    auto lower = domain::AsciiLower(scheme);
-    if (lower != "http" && lower != "https") return std::nullopt;
-    return lower;
+    auto scheme = domain::AsciiLower(domain::Trim(header->substr(0, header->find(','))));
+    if (scheme != "http" && scheme != "https") return std::nullopt;
+    return scheme;
 }
 
 const std::string& Call::Param(std::string_view name) const {

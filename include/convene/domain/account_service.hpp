@@ -1,7 +1,6 @@
 #pragma once
 
 #include <chrono>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -135,15 +134,15 @@ public:
     int PurgeExpiredSessions();
 
 private:
-    /// A new account's checked fields, its password already hashed.
+    /// A new account's checked fields; the password is hashed by the caller, outside the
+    /// write lock.
     struct CheckedAccount {
         std::string email;
         std::string name;
         std::string password_hash;
     };
-    Result<CheckedAccount> CheckAccount(const SignupCommand& command,
-                                        const std::function<std::optional<AppError>(
-                                            const std::string& email)>& admit) const;
+    /// 422 invalid_email / invalid_password / invalid_name.
+    Result<CheckedAccount> CheckAccount(const SignupCommand& command) const;
     /// Inserts the account (409 email_taken) and claims its invitations, in the caller's
     /// transaction; no role: admin for the first account, else member.
     Result<model::User> InsertAccount(storage::Connection& db, CheckedAccount account,

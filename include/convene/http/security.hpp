@@ -16,13 +16,13 @@ bool IsHttps(std::string_view base_url);
 /// cannot plant or overwrite it), `convene_session` over http, where no prefix is possible.
 std::string_view SessionCookieName(std::string_view base_url);
 
-/// The headers every answer carries, whatever produced it (API, page, file, error): no MIME
-/// sniffing, no framing by other sites, no Referer with a token in it beyond this site, a
 /// What is wrong with the base URL people are sent to, a sentence each for an admin: a
 /// loopback address (links and QR codes point phones at themselves), or plain http on a real
 /// host (sign-in cookies cannot be Secure). Empty when nothing is.
 std::vector<std::string> BaseUrlWarnings(std::string_view base_url);
 
+/// The headers every answer carries, whatever produced it (API, page, file, error): no MIME
+/// sniffing, no framing by other sites, no Referer with a token in it beyond this site, a
 /// Content-Security-Policy that lets nothing run unless the answer set its own (the pages do),
 /// and HSTS over https.
 void AddSecurityHeaders(Response& response, bool https);
