@@ -168,6 +168,12 @@ void Router::SetBaseUrl(std::string base_url) {
     origin_ = OriginOf(settings_.base_url);
 }
 
+std::size_t Router::ForgetIdleClients() {
+    std::size_t forgotten = 0;
+    for (auto& [name, limiter] : limiters_) forgotten += limiter->ForgetIdle();
+    return forgotten;
+}
+
 std::optional<Router::Match> Router::Find(Method method, std::string_view path,
                                           std::string& allow) const {
     const auto segments = Segments(path);

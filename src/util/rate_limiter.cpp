@@ -11,7 +11,11 @@ RateLimiter::RateLimiter(const Clock& clock, Limit limit, std::size_t max_keys)
 RateLimiter::Bucket& RateLimiter::Refill(const std::string& key, Instant now) {
     auto it = buckets_.find(key);
     if (it == buckets_.end()) {
-        if (buckets_.size() >= max_keys_) Sweep(now);
+        if (buckets_.size() >= max_keys_) {
+            DropIdle(now);
+            // Under a flood of distinct keys, starting over beats growing without bound.
+            if (buckets_.size() >= max_keys_) buckets_.clear();
+        }
         it = buckets_.emplace(key, Bucket{limit_.burst, now}).first;
         return it->second;
     }
@@ -53,13 +57,18 @@ void RateLimiter::Reset(const std::string& key) {
     buckets_.erase(key);
 }
 
-void RateLimiter::Sweep(Instant now) {
-    // Drop every bucket that has refilled completely: it holds no information any more.
-    std::erase_if(buckets_, [&](const auto& entry) {
+std::size_t RateLimiter::ForgetIdle() {
+    std::lock_guard lock(mutex_);
+    const auto forgotten = DropIdle(clock_.Now());
+    if (forgotten > 0) buckets_.rehash(0);  // the table does not shrink by itself
+    return forgotten;
+}
+
+std::size_t RateLimiter::DropIdle(Instant now) {
+    // A bucket idle for a full window has refilled completely: it holds no information any more.
+    return std::erase_if(buckets_, [&](const auto& entry) {
         return now - entry.second.updated >= limit_.window;
     });
-    // Under a flood of distinct keys, starting over beats growing without bound.
-    if (buckets_.size() >= max_keys_) buckets_.clear();
 }
 
 }  // namespace convene::util

@@ -150,6 +150,9 @@ public:
     const RouterSettings& Settings() const { return settings_; }
     /// Sets the base URL once the listening port is known. Call before serving starts.
     void SetBaseUrl(std::string base_url);
+    /// Forgets the clients idle for a full window in every rate limit; returns how many.
+    /// Thread-safe.
+    std::size_t ForgetIdleClients();
 
 private:
     struct Match;

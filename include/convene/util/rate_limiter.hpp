@@ -29,6 +29,9 @@ public:
     std::optional<std::chrono::seconds> Check(const std::string& key);
     /// Forgets `key` (a successful login clears its failures).
     void Reset(const std::string& key);
+    /// Forgets every key idle for a full window (its bucket is full again: it holds nothing)
+    /// and shrinks the table to the keys left. Returns how many were forgotten.
+    std::size_t ForgetIdle();
 
 private:
     struct Bucket {
@@ -37,7 +40,7 @@ private:
     };
     Bucket& Refill(const std::string& key, Instant now);
     std::optional<std::chrono::seconds> WaitFor(const Bucket& bucket, double cost = 1.0) const;
-    void Sweep(Instant now);
+    std::size_t DropIdle(Instant now);
 
     const Clock& clock_;
     Limit limit_;

@@ -117,6 +117,18 @@ TEST_F(RouterTest, RateLimitedBucketAnswers429WithRetryAfter) {
     EXPECT_EQ(Send(Method::kPost, "/api/auth/login", body, {}, "198.51.100.8").status, 401);
 }
 
+TEST_F(RouterTest, ClientsIdleForAWindowAreForgottenFromEveryRateLimit) {
+    const std::string body = R"({"email":"x@example.org","password":"wrong"})";
+    for (int i = 0; i < 3; ++i) {
+        Send(Method::kPost, "/api/auth/login", body, {}, "198.51.100." + std::to_string(i));
+    }
+    Send(Method::kPost, "/api/join", R"({"code":"000000"})", {}, "198.51.100.9");
+    EXPECT_EQ(router.ForgetIdleClients(), 0u);
+    clock.Advance(std::chrono::hours{1});  // longer than any bucket's window
+    EXPECT_EQ(router.ForgetIdleClients(), 4u);
+    EXPECT_EQ(router.ForgetIdleClients(), 0u);
+}
+
 TEST(RouterOrigin, OriginOfNormalisesUrls) {
     EXPECT_EQ(OriginOf("http://Example.org:80/path?q"), "http://example.org");
     EXPECT_EQ(OriginOf("https://example.org:443"), "https://example.org");

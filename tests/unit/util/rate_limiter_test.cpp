@@ -51,6 +51,25 @@ TEST(RateLimiter, CheckDoesNotSpendAndResetForgets) {
     EXPECT_FALSE(limiter.Check("a"));
 }
 
+TEST(RateLimiter, ForgetsOnlyKeysIdleForAWholeWindow) {
+    testing::FakeClock clock;
+    RateLimiter limiter(clock, {.burst = 2, .window = 60s});
+    for (int i = 0; i < 1000; ++i) limiter.Acquire("crowd" + std::to_string(i));
+    clock.Advance(30s);
+    EXPECT_FALSE(limiter.Acquire("late"));
+    EXPECT_FALSE(limiter.Acquire("late"));
+    EXPECT_EQ(limiter.ForgetIdle(), 0u);  // nobody idle for a window yet
+    clock.Advance(30s);
+    EXPECT_EQ(limiter.ForgetIdle(), 1000u);
+    // "late" is still remembered: half a window refilled one of its two tokens, not both.
+    EXPECT_FALSE(limiter.Acquire("late"));
+    EXPECT_TRUE(limiter.Acquire("late"));
+    // A forgotten key starts with a full bucket, as it would have had anyway.
+    EXPECT_FALSE(limiter.Acquire("crowd1"));
+    EXPECT_FALSE(limiter.Acquire("crowd1"));
+    EXPECT_TRUE(limiter.Acquire("crowd1"));
+}
+
 TEST(RateLimiter, BoundedKeyCount) {
     testing::FakeClock clock;
     RateLimiter limiter(clock, {.burst = 1, .window = 60s}, /*max_keys=*/10);
