@@ -195,10 +195,12 @@ struct Server::Impl {
           loops(MakeLoops(settings.io_threads
                               ? settings.io_threads
                               : std::max(1u, std::thread::hardware_concurrency()))),
-          acceptor(loops.front()->context),
-          signals(loops.front()->context, SIGINT, SIGTERM) {}
+          acceptor(accept_context),
+          signals(accept_context, SIGINT, SIGTERM) {}
 
     asio::awaitable<void> Accept();
+    /// On the connection's own I/O thread: keeps the connection and starts serving it.
+    void Admit(IoLoop& loop, tcp::socket socket);
     asio::awaitable<void> Serve(std::shared_ptr<Connection> connection);
     asio::awaitable<void> WriteErrorAndClose(Connection& connection, Refusal refusal,
                                              unsigned version);
@@ -224,6 +226,11 @@ struct Server::Impl {
     asio::thread_pool app_pool;
     std::vector<std::unique_ptr<IoLoop>> loops;
     std::size_t next_loop = 0;  ///< round robin; only the acceptor's thread uses it
+    /// The acceptor's own thread. Accepting allocates Asio's per-socket reactor state, which
+    /// Asio keeps in a pool for reuse after the socket closes; allocated on an I/O thread, it
+    /// sat between the connections' memory and kept whole pages of it resident after a crowd
+    /// had left (+23 MB after 10,000). Here it is packed together with nothing else.
+    asio::io_context accept_context{1};
     tcp::acceptor acceptor;
     asio::signal_set signals;
     std::vector<std::thread> threads;
@@ -251,18 +258,24 @@ asio::awaitable<void> Server::Impl::Accept() {
             co_await pause.async_wait(kTuple);
             continue;
         }
-        auto connection = std::make_shared<Connection>(std::move(socket), loop.mailbox);
-        beast::error_code endpoint_ec;
-        const auto remote = connection->stream.socket().remote_endpoint(endpoint_ec);
-        connection->client = endpoint_ec ? "unknown" : remote.address().to_string();
-        {
-            std::lock_guard lock(mutex);
-            if (stopping) continue;
-            connections.insert(connection);
-        }
-        asio::co_spawn(connection->stream.get_executor(), Serve(connection),
-                       ConnectionDone{this, connection});
+        asio::post(loop.context, [this, &loop, socket = std::move(socket)]() mutable {
+            Admit(loop, std::move(socket));
+        });
     }
+}
+
+void Server::Impl::Admit(IoLoop& loop, tcp::socket socket) {
+    auto connection = std::make_shared<Connection>(std::move(socket), loop.mailbox);
+    beast::error_code endpoint_ec;
+    const auto remote = connection->stream.socket().remote_endpoint(endpoint_ec);
+    connection->client = endpoint_ec ? "unknown" : remote.address().to_string();
+    {
+        std::lock_guard lock(mutex);
+        if (stopping) return;
+        connections.insert(connection);
+    }
+    asio::co_spawn(connection->stream.get_executor(), Serve(connection),
+                   ConnectionDone{this, connection});
 }
 
 void Server::Impl::ConnectionDone::operator()(std::exception_ptr error) const {
@@ -506,12 +519,14 @@ void Server::Start() {
         std::call_once(impl.stop_once, [&] { impl.stop_requested.set_value(); });
     });
     asio::co_spawn(impl.acceptor.get_executor(), impl.Accept(), asio::detached);
-    for (auto& loop : impl.loops) {
-        impl.threads.emplace_back([&context = loop->context] {
+    auto run = [](asio::io_context& context) {
+        return [&context] {
             auto busy = asio::make_work_guard(context);  // until Stop(), connections or not
             context.run();
-        });
-    }
+        };
+    };
+    impl.threads.emplace_back(run(impl.accept_context));
+    for (auto& loop : impl.loops) impl.threads.emplace_back(run(loop->context));
 }
 
 void Server::WaitForSignal() { impl_->stop_requested.get_future().wait(); }
@@ -548,6 +563,7 @@ void Server::Stop() {
                          impl.connections.size());
         }
     }
+    impl.accept_context.stop();
     for (auto& loop : impl.loops) loop->context.stop();
     for (auto& thread : impl.threads) {
         if (thread.joinable()) thread.join();
