@@ -42,10 +42,13 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 /// One accepted connection. Only its I/O thread touches `stream`, `busy` and `upgrade`.
 struct Connection {
-    Connection(tcp::socket socket, Mailbox& loop_mailbox)
-        : stream(std::move(socket)), mailbox(loop_mailbox) {}
-    beast::tcp_stream stream;
-    Mailbox& mailbox;  ///< its I/O thread's
+    Connection(tcp::socket socket, asio::io_context& loop_context, Mailbox& loop_mailbox)
+        : stream(std::in_place, std::move(socket)), context(loop_context), mailbox(loop_mailbox) {}
+    /// The HTTP stream and its timers; gone once the socket is a WebSocket's (~0.5 KB less
+    /// for each of thousands of idle participants).
+    std::optional<beast::tcp_stream> stream;
+    asio::io_context& context;  ///< its I/O thread's
+    Mailbox& mailbox;           ///< its I/O thread's
     std::string client;
     bool busy = false;  ///< a request is being handled; Stop() lets it finish
     /// A WebSocket upgrade read by Serve, kept until the handshake is done.
@@ -265,17 +268,16 @@ asio::awaitable<void> Server::Impl::Accept() {
 }
 
 void Server::Impl::Admit(IoLoop& loop, tcp::socket socket) {
-    auto connection = std::make_shared<Connection>(std::move(socket), loop.mailbox);
+    auto connection = std::make_shared<Connection>(std::move(socket), loop.context, loop.mailbox);
     beast::error_code endpoint_ec;
-    const auto remote = connection->stream.socket().remote_endpoint(endpoint_ec);
+    const auto remote = connection->stream->socket().remote_endpoint(endpoint_ec);
     connection->client = endpoint_ec ? "unknown" : remote.address().to_string();
     {
         std::lock_guard lock(mutex);
         if (stopping) return;
         connections.insert(connection);
     }
-    asio::co_spawn(connection->stream.get_executor(), Serve(connection),
-                   ConnectionDone{this, connection});
+    asio::co_spawn(loop.context, Serve(connection), ConnectionDone{this, connection});
 }
 
 void Server::Impl::ConnectionDone::operator()(std::exception_ptr error) const {
@@ -289,8 +291,7 @@ void Server::Impl::ConnectionDone::operator()(std::exception_ptr error) const {
         // Serve's frame (its parser and buffers) is gone; the WebSocket lives on in its own.
         auto upgrade = std::make_shared<Upgrade>(std::move(*connection->upgrade));
         connection->upgrade.reset();
-        asio::co_spawn(connection->stream.get_executor(),
-                       impl->ServeWebSocket(connection, std::move(upgrade)),
+        asio::co_spawn(connection->context, impl->ServeWebSocket(connection, std::move(upgrade)),
                        ConnectionDone{impl, connection});
         return;
     }
@@ -314,25 +315,26 @@ asio::awaitable<void> Server::Impl::WriteErrorAndClose(Connection& connection, R
     response.SetHeader("X-Request-Id", request_id);
     http::AddSecurityHeaders(response, http::IsHttps(router.Settings().base_url));
     auto out = ToMessage(std::move(response), version, false, false);
+    auto& stream = *connection.stream;
     {
         const util::RequestLogScope logging_for(request_id);
         spdlog::info("{} rejected before routing: {} {}", connection.client, refusal.status,
                      out.body());
     }
-    connection.stream.expires_after(settings.request_timeout);
-    co_await bhttp::async_write(connection.stream, out, kTuple);
+    stream.expires_after(settings.request_timeout);
+    co_await bhttp::async_write(stream, out, kTuple);
     // Lingering close: read what the client is still sending, so that closing with unread
     // data does not reset the connection before the client has read our answer.
     beast::error_code ec;
-    connection.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-    connection.stream.expires_after(std::chrono::seconds{2});
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.expires_after(std::chrono::seconds{2});
     std::array<char, 16 * 1024> sink{};
     for (std::size_t drained_bytes = 0; drained_bytes < 8 * 1024 * 1024;) {
-        auto [read_ec, n] = co_await connection.stream.async_read_some(asio::buffer(sink), kTuple);
+        auto [read_ec, n] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
         if (read_ec) break;
         drained_bytes += n;
     }
-    connection.stream.close();
+    stream.close();
 }
 
 asio::awaitable<void> Server::Impl::ServeWebSocket(std::shared_ptr<Connection> connection,
@@ -362,10 +364,10 @@ asio::awaitable<void> Server::Impl::ServeWebSocket(std::shared_ptr<Connection> c
 
     // The socket is busy for its whole life: Stop() waits for the hub to close it cleanly.
     connection->busy = true;
-    connection->stream.expires_never();
     auto session = std::make_shared<WsSession>(
-        connection, connection->stream.socket(), connection->mailbox, hub, std::move(*grant),
+        connection->stream->release_socket(), connection->mailbox, hub, std::move(*grant),
         WsSession::Settings{.ping_interval = settings.ws_ping_interval});
+    connection->stream.reset();
     auto opening = session->Open(*upgrade, SubscribeOnPool());
     if (!co_await std::move(opening)) {
         connection->busy = false;
@@ -398,7 +400,7 @@ std::function<asio::awaitable<bool>(std::shared_ptr<WsSession>)> Server::Impl::S
 }
 
 asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> connection) {
-    auto& stream = connection->stream;
+    auto& stream = *connection->stream;
     beast::flat_buffer buffer;
     for (;;) {
         if (stopping) break;
@@ -550,8 +552,8 @@ void Server::Stop() {
     });
     // Idle connections are closed now; busy ones finish their request and then close.
     for (auto& connection : open) {
-        asio::post(connection->stream.get_executor(), [connection] {
-            if (!connection->busy) connection->stream.close();
+        asio::post(connection->context, [connection] {
+            if (!connection->busy && connection->stream) connection->stream->close();
         });
     }
     {

@@ -45,10 +45,9 @@ void Mailbox::Drain() {
     }
 }
 
-WsSession::WsSession(std::shared_ptr<void> keep_alive, asio::ip::tcp::socket& socket,
-                     Mailbox& mailbox, live::Hub& hub, http::LiveGrant grant, Settings settings)
-    : keep_alive_(std::move(keep_alive)),
-      ws_(socket),
+WsSession::WsSession(asio::ip::tcp::socket socket, Mailbox& mailbox, live::Hub& hub,
+                     http::LiveGrant grant, Settings settings)
+    : ws_(std::move(socket)),
       mailbox_(mailbox),
       hub_(hub),
       grant_(std::move(grant)),

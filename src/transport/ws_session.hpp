@@ -62,11 +62,12 @@ public:
         std::size_t max_queue = 32;
     };
 
-    /// Beast's own WebSocket timeouts watch the socket; no stream timer layer in between.
-    using Stream = boost::beast::websocket::stream<boost::asio::ip::tcp::socket&>;
+    /// Beast's own WebSocket timeouts watch the socket; no stream timer layer in between. The
+    /// session owns the socket: the HTTP connection it came from keeps none of its state.
+    using Stream = boost::beast::websocket::stream<boost::asio::ip::tcp::socket>;
 
-    WsSession(std::shared_ptr<void> keep_alive, boost::asio::ip::tcp::socket& socket,
-              Mailbox& mailbox, live::Hub& hub, http::LiveGrant grant, Settings settings);
+    WsSession(boost::asio::ip::tcp::socket socket, Mailbox& mailbox, live::Hub& hub,
+              http::LiveGrant grant, Settings settings);
 
     /// Completes the handshake and subscribes (via `subscribe`, which runs it off the I/O
     /// threads). False when the handshake failed (the socket is done).
@@ -95,7 +96,6 @@ private:
     void OnRead(boost::beast::error_code ec, std::size_t bytes);
     void HandleClientMessage(std::string_view text);
 
-    std::shared_ptr<void> keep_alive_;  ///< the connection that owns the socket
     Stream ws_;
     Mailbox& mailbox_;
     live::Hub& hub_;
