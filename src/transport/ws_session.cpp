@@ -5,6 +5,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <optional>
 #include <utility>
 
 #include "convene/live/client_message.hpp"
@@ -132,7 +133,8 @@ void WsSession::Close(std::uint16_t code, std::string reason) {
 
 void WsSession::CloseAfterQueue(std::uint16_t code, std::string reason) {
     if (close_after_ || closing_) return;
-    close_after_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
+    close_after_ = std::make_unique<websocket::close_reason>(
+        static_cast<websocket::close_code>(code), reason);
     if (!writing_) WriteNext();
 }
 
