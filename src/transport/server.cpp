@@ -40,15 +40,22 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
+/// One I/O thread's loop: its connections live on it alone, so they need no strand, and
+/// what other threads hand them goes through one mailbox.
+struct IoLoop {
+    IoLoop() : context(1), mailbox(context) {}
+    asio::io_context context;
+    Mailbox mailbox;
+};
+
 /// One accepted connection. Only its I/O thread touches `stream`, `busy` and `upgrade`.
 struct Connection {
-    Connection(tcp::socket socket, asio::io_context& loop_context, Mailbox& loop_mailbox)
-        : stream(std::in_place, std::move(socket)), context(loop_context), mailbox(loop_mailbox) {}
+    Connection(tcp::socket socket, IoLoop& io_loop)
+        : stream(std::in_place, std::move(socket)), loop(io_loop) {}
     /// The HTTP stream and its timers; gone once the socket is a WebSocket's (~0.5 KB less
     /// for each of thousands of idle participants).
     std::optional<beast::tcp_stream> stream;
-    asio::io_context& context;  ///< its I/O thread's
-    Mailbox& mailbox;           ///< its I/O thread's
+    IoLoop& loop;  ///< its I/O thread's
     std::string client;
     bool busy = false;  ///< a request is being handled; Stop() lets it finish
     /// A WebSocket upgrade read by Serve, kept until the handshake is done.
@@ -173,13 +180,6 @@ struct LiveAuthorization {
 
 }  // namespace
 
-/// One I/O thread's loop: its connections live on it alone, so they need no strand, and
-/// what other threads hand them goes through one mailbox.
-struct IoLoop {
-    IoLoop() : context(1), mailbox(context) {}
-    asio::io_context context;
-    Mailbox mailbox;
-};
 
 std::vector<std::unique_ptr<IoLoop>> MakeLoops(std::size_t count) {
     std::vector<std::unique_ptr<IoLoop>> loops;
@@ -268,7 +268,7 @@ asio::awaitable<void> Server::Impl::Accept() {
 }
 
 void Server::Impl::Admit(IoLoop& loop, tcp::socket socket) {
-    auto connection = std::make_shared<Connection>(std::move(socket), loop.context, loop.mailbox);
+    auto connection = std::make_shared<Connection>(std::move(socket), loop);
     beast::error_code endpoint_ec;
     const auto remote = connection->stream->socket().remote_endpoint(endpoint_ec);
     connection->client = endpoint_ec ? "unknown" : remote.address().to_string();
@@ -291,7 +291,7 @@ void Server::Impl::ConnectionDone::operator()(std::exception_ptr error) const {
         // Serve's frame (its parser and buffers) is gone; the WebSocket lives on in its own.
         auto upgrade = std::make_shared<Upgrade>(std::move(*connection->upgrade));
         connection->upgrade.reset();
-        asio::co_spawn(connection->context, impl->ServeWebSocket(connection, std::move(upgrade)),
+        asio::co_spawn(connection->loop.context, impl->ServeWebSocket(connection, std::move(upgrade)),
                        ConnectionDone{impl, connection});
         return;
     }
@@ -365,7 +365,7 @@ asio::awaitable<void> Server::Impl::ServeWebSocket(std::shared_ptr<Connection> c
     // The socket is busy for its whole life: Stop() waits for the hub to close it cleanly.
     connection->busy = true;
     auto session = std::make_shared<WsSession>(
-        connection->stream->release_socket(), connection->mailbox, hub, std::move(*grant),
+        connection->stream->release_socket(), connection->loop.mailbox, hub, std::move(*grant),
         WsSession::Settings{.ping_interval = settings.ws_ping_interval});
     connection->stream.reset();
     auto opening = session->Open(*upgrade, SubscribeOnPool());
@@ -552,7 +552,7 @@ void Server::Stop() {
     });
     // Idle connections are closed now; busy ones finish their request and then close.
     for (auto& connection : open) {
-        asio::post(connection->context, [connection] {
+        asio::post(connection->loop.context, [connection] {
             if (!connection->busy && connection->stream) connection->stream->close();
         });
     }
