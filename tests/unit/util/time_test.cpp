@@ -1,5 +1,6 @@
 #include "convene/util/time.hpp"
 
+#include <date/date.h>
 #include <gtest/gtest.h>
 
 namespace convene::util {
@@ -49,6 +50,35 @@ TEST(Rfc3339, TakesOnlyWhatPrintsBackInFourDigitYears) {
 
 TEST(HttpDate, FormatsImfFixdate) {
     EXPECT_EQ(FormatHttpDate(Instant{seconds{1'795'341'600}}), "Sun, 22 Nov 2026 10:00:00 GMT");
+}
+
+// Both formats are written field by field; date::format is the reference they must agree with,
+// across leap days, centuries, both ends of the four-digit years and beyond them.
+TEST(TimeFormats, AgreeWithDateFormatEverywhere) {
+    using date::sys_days;
+    std::vector<Instant> instants;
+    for (const auto day : {sys_days{date::year{0} / 1 / 1}, sys_days{date::year{1600} / 2 / 29},
+                           sys_days{date::year{1900} / 2 / 28}, sys_days{date::year{1969} / 12 / 31},
+                           sys_days{date::year{2000} / 2 / 29}, sys_days{date::year{2024} / 12 / 31},
+                           sys_days{date::year{9999} / 12 / 31}}) {
+        for (const auto second : {0, 1, 59, 3'599, 43'261, 86'399}) {
+            instants.push_back(Instant{day} + seconds{second});
+        }
+    }
+    // Every ~3 days and 7 hours over four centuries, on odd seconds.
+    for (long long s = -2'208'988'800; s < 10'413'792'000; s += 284'407) {
+        instants.push_back(Instant{seconds{s}});
+    }
+    for (const auto instant : instants) {
+        EXPECT_EQ(FormatRfc3339(instant), date::format("%Y-%m-%dT%H:%M:%SZ", instant));
+        EXPECT_EQ(FormatHttpDate(instant), date::format("%a, %d %b %Y %H:%M:%S GMT", instant));
+    }
+    // Outside years 0-9999 the answer is still date::format's.
+    for (const auto instant : {Instant{sys_days{date::year{-1} / 12 / 31}} + seconds{86'399},
+                               Instant{sys_days{date::year{10000} / 1 / 1}}}) {
+        EXPECT_EQ(FormatRfc3339(instant), date::format("%Y-%m-%dT%H:%M:%SZ", instant));
+        EXPECT_EQ(FormatHttpDate(instant), date::format("%a, %d %b %Y %H:%M:%S GMT", instant));
+    }
 }
 
 }  // namespace
