@@ -223,7 +223,14 @@ private:
     sqlite3* db_ = nullptr;
     std::chrono::milliseconds busy_timeout_;
     WriterLock* writer_lock_ = nullptr;
-    std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+    /// Looked up by the statement's text without copying it into a string first.
+    struct TextHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const {
+            return std::hash<std::string_view>{}(text);
+        }
+    };
+    std::unordered_map<std::string, std::unique_ptr<Statement>, TextHash, std::equal_to<>> cache_;
 };
 
 /// RAII transaction. Commit() makes it durable; leaving scope without Commit() rolls back.
