@@ -264,15 +264,15 @@ std::optional<model::User> AccountService::AuthenticateSession(std::string_view 
     const auto hash = util::Sha256Hex(session_token);
     const auto now = clock_.Now();
     auto db = database_.Acquire();
-    auto session = CredentialRepository::FindLoginSession(*db, hash, now);
-    if (!session) return std::nullopt;
-    if (now - session->last_seen_at >= kTouchInterval) {
+    auto signed_in = CredentialRepository::FindSignedIn(*db, hash, now);
+    if (!signed_in) return std::nullopt;
+    if (now - signed_in->last_seen_at >= kTouchInterval) {
         storage::WriteIfWritable([&] {
             CredentialRepository::TouchLoginSession(*db, hash, now,
                                                     now + settings_.session_lifetime);
         });
     }
-    return UserRepository::FindById(*db, session->user_id);
+    return std::move(signed_in->user);
 }
 
 std::optional<model::User> AccountService::AuthenticateToken(std::string_view token) {

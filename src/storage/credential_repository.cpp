@@ -1,14 +1,17 @@
 #include "convene/storage/credential_repository.hpp"
 
+#include "convene/storage/user_repository.hpp"
+
 namespace convene::storage {
 namespace {
 
 constexpr std::string_view kInsertLoginSession =
     "INSERT INTO login_sessions (token_hash, user_id, created_at, expires_at, last_seen_at) "
     "VALUES (?, ?, ?, ?, ?)";
-constexpr std::string_view kSelectLoginSession =
-    "SELECT token_hash, user_id, created_at, expires_at, last_seen_at FROM login_sessions "
-    "WHERE token_hash = ? AND expires_at > ?";
+constexpr std::string_view kSelectSignedIn =
+    "SELECT u.id, u.email, u.name, u.password_hash, u.role, u.default_session_days, "
+    "u.created_at, s.last_seen_at FROM login_sessions s JOIN users u ON u.id = s.user_id "
+    "WHERE s.token_hash = ? AND s.expires_at > ?";
 constexpr std::string_view kTouchLoginSession =
     "UPDATE login_sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?";
 constexpr std::string_view kDeleteLoginSession = "DELETE FROM login_sessions WHERE token_hash = ?";
@@ -47,16 +50,11 @@ void CredentialRepository::InsertLoginSession(Connection& db,
         .Run();
 }
 
-std::optional<model::LoginSession> CredentialRepository::FindLoginSession(
-    Connection& db, std::string_view token_hash, util::Instant now) {
-    return db.Prepare(kSelectLoginSession).BindAll(token_hash, now).ReadOne([](const Statement& row) {
-        return model::LoginSession{
-            .token_hash = row.Text(0),
-            .user_id = row.Text(1),
-            .created_at = row.Time(2),
-            .expires_at = row.Time(3),
-            .last_seen_at = row.Time(4),
-        };
+std::optional<model::SignedIn> CredentialRepository::FindSignedIn(Connection& db,
+                                                                  std::string_view token_hash,
+                                                                  util::Instant now) {
+    return db.Prepare(kSelectSignedIn).BindAll(token_hash, now).ReadOne([](const Statement& row) {
+        return model::SignedIn{UserRepository::Read(row), row.Time(7)};
     });
 }
 

@@ -17,7 +17,13 @@ constexpr std::string_view kUpdateProfile =
     "UPDATE users SET name = ?, default_session_days = ? WHERE id = ?";
 constexpr std::string_view kUpdatePasswordHash = "UPDATE users SET password_hash = ? WHERE id = ?";
 
-model::User ReadUser(const Statement& row) {
+std::optional<model::User> FindOne(Connection& db, Sql sql, std::string_view key) {
+    return db.Prepare(sql).BindAll(key).ReadOne(UserRepository::Read);
+}
+
+}  // namespace
+
+model::User UserRepository::Read(const Statement& row) {
     return model::User{
         .id = row.Text(0),
         .email = row.Text(1),
@@ -28,12 +34,6 @@ model::User ReadUser(const Statement& row) {
         .created_at = row.Time(6),
     };
 }
-
-std::optional<model::User> FindOne(Connection& db, Sql sql, std::string_view key) {
-    return db.Prepare(sql).BindAll(key).ReadOne(ReadUser);
-}
-
-}  // namespace
 
 void UserRepository::Insert(Connection& db, const model::User& user) {
     db.Prepare(kInsertUser)

@@ -29,6 +29,12 @@ struct LoginSession {
     util::Instant last_seen_at;
 };
 
+/// A user as a sign-in session proves them, with when that session was last seen.
+struct SignedIn {
+    User user;
+    util::Instant last_seen_at;
+};
+
 /// An API token as its owner sees it (the secret itself is shown once, at creation).
 struct ApiToken {
     std::string id;

@@ -14,6 +14,9 @@ public:
     /// Throws StorageError kUnique when the email is taken (case-insensitively).
     static void Insert(Connection& db, const model::User& user);
     static std::optional<model::User> FindById(Connection& db, std::string_view id);
+    /// Reads a user from the first seven columns of `row`, selected in this order: id, email,
+    /// name, password_hash, role, default_session_days, created_at.
+    static model::User Read(const Statement& row);
     static std::optional<model::User> FindByEmail(Connection& db, std::string_view email);
     static std::int64_t Count(Connection& db);
     /// Writes name and default_session_days; false when no such user.

@@ -75,12 +75,15 @@ TEST_F(RepositoryTest, SessionForAnUnknownUserIsAForeignKeyError) {
 TEST_F(RepositoryTest, LoginSessionsExpire) {
     UserRepository::Insert(db, MakeUser("u1", "ann@example.org"));
     CredentialRepository::InsertLoginSession(db, {"h1", "u1", At(100), At(200), At(100)});
-    EXPECT_TRUE(CredentialRepository::FindLoginSession(db, "h1", At(199)));
-    EXPECT_FALSE(CredentialRepository::FindLoginSession(db, "h1", At(200)));
+    EXPECT_TRUE(CredentialRepository::FindSignedIn(db, "h1", At(199)));
+    EXPECT_FALSE(CredentialRepository::FindSignedIn(db, "h1", At(200)));
     CredentialRepository::TouchLoginSession(db, "h1", At(150), At(300));
-    EXPECT_TRUE(CredentialRepository::FindLoginSession(db, "h1", At(250)));
+    const auto signed_in = CredentialRepository::FindSignedIn(db, "h1", At(250));
+    ASSERT_TRUE(signed_in);
+    EXPECT_EQ(signed_in->user.email, "ann@example.org");
+    EXPECT_EQ(signed_in->last_seen_at, At(150));
     EXPECT_EQ(CredentialRepository::DeleteExpiredLoginSessions(db, At(300)), 1);
-    EXPECT_FALSE(CredentialRepository::FindLoginSession(db, "h1", At(250)));
+    EXPECT_FALSE(CredentialRepository::FindSignedIn(db, "h1", At(250)));
 }
 
 TEST_F(RepositoryTest, ApiTokensAreScopedToTheirOwner) {
@@ -101,7 +104,10 @@ TEST_F(RepositoryTest, DeletingAUserCascadesToItsCredentials) {
     UserRepository::Insert(db, MakeUser("u1", "ann@example.org"));
     CredentialRepository::InsertLoginSession(db, {"h1", "u1", At(100), At(200), At(100)});
     db.Execute("DELETE FROM users WHERE id = 'u1'");
-    EXPECT_FALSE(CredentialRepository::FindLoginSession(db, "h1", At(150)));
+    EXPECT_FALSE(CredentialRepository::FindSignedIn(db, "h1", At(150)));
+    EXPECT_EQ(db.Prepare("SELECT COUNT(*) FROM login_sessions").ReadOne([](const Statement& row) {
+        return row.Int(0);
+    }), 0);
 }
 
 TEST_F(RepositoryTest, TransactionWithoutCommitRollsBack) {
