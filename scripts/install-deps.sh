@@ -7,7 +7,7 @@ build_packages=(
   build-essential cmake ninja-build pkg-config ccache
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev libqrencode-dev
   libspdlog-dev libfmt-dev libsodium-dev libhowardhinnant-date-dev
-  libcurl4-openssl-dev libssl-dev libpng-dev tzdata ca-certificates
+  libcurl4-openssl-dev libssl-dev libpng-dev libpq-dev tzdata ca-certificates
 )
 # zbar-tools decodes the QR codes we draw, in tests; python3-aiosmtpd is the real SMTP server
 # the mail tests send to, python3-icalendar reads the invitations back as a calendar program
@@ -15,9 +15,11 @@ build_packages=(
 # mount make the small file systems the fault tests fill up and turn read-only; clang with
 # compiler-rt builds the libFuzzer targets; nginx-light runs docs/nginx/convene.conf in front
 # of Convene in a browser test; python3-jsonschema checks live answers against
-# docs/openapi.json.
+# docs/openapi.json; postgresql-15 is the server the tests of the PostgreSQL engine start
+# (tests/support/postgres.sh).
 test_packages=(libgtest-dev libgmock-dev googletest zbar-tools python3-aiosmtpd python3-icalendar
-               chromium e2fsprogs mount clang libclang-rt-14-dev nginx-light python3-jsonschema)
+               chromium e2fsprogs mount clang libclang-rt-14-dev nginx-light python3-jsonschema
+               postgresql-15)
 
 wanted=("${build_packages[@]}")
 if [ "${1:-build}" = test ]; then

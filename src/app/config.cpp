@@ -8,6 +8,7 @@
 #include "convene/domain/account_service.hpp"
 #include "convene/domain/validation.hpp"
 #include "convene/http/router.hpp"
+#include "convene/storage/connection.hpp"
 #include "convene/storage/migrator.hpp"
 #include "convene/util/logging.hpp"
 
@@ -48,6 +49,11 @@ std::string ApplyListen(Config& config, const std::string& value) {
 
 std::string ApplyDb(Config& config, const std::string& value) {
     if (value.empty()) return "expected a file path";
+    // The storage layer speaks PostgreSQL, but the schema and the rest of running on it are
+    // still being built: say so rather than fail on the first migration.
+    if (storage::IsPostgresUrl(value)) {
+        return "PostgreSQL is not supported by this version yet: give an SQLite file";
+    }
     config.db_path = value;
     return {};
 }

@@ -54,7 +54,11 @@ Database::Lease Database::Acquire() {
 void Database::Release(std::unique_ptr<Connection> connection) {
     {
         std::lock_guard lock(mutex_);
-        idle_.push_back(std::move(connection));
+        if (connection->Broken()) {
+            --open_;  // the next Acquire opens a new one in its place
+        } else {
+            idle_.push_back(std::move(connection));
+        }
     }
     available_.notify_one();
 }

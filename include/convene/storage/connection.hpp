@@ -15,7 +15,6 @@
 #include "convene/util/clock.hpp"
 
 struct sqlite3;
-struct sqlite3_stmt;
 
 namespace convene::storage {
 
@@ -34,7 +33,8 @@ private:
 
 /// What kind of storage failure happened; services turn the expected ones into AppErrors.
 /// kDisk: the operating system failed a read or write (a file system turned read-only, an I/O
-/// error); SQLite rolled the statement back.
+/// error); SQLite rolled the statement back. kUnreachable: the database server (PostgreSQL)
+/// cannot be reached or dropped the connection.
 enum class StorageErrorKind {
     kUnique,
     kForeignKey,
@@ -43,13 +43,16 @@ enum class StorageErrorKind {
     kReadOnly,
     kFull,
     kDisk,
+    kUnreachable,
     kOther
 };
 
-/// `unique`, `foreign_key`, `constraint`, `busy`, `read_only`, `full`, `disk` or `other`.
+/// `unique`, `foreign_key`, `constraint`, `busy`, `read_only`, `full`, `disk`, `unreachable`
+/// or `other`.
 std::string_view StorageErrorKindName(StorageErrorKind kind);
 
-/// Thrown by the storage layer. Carries SQLite's extended result code.
+/// Thrown by the storage layer. Carries SQLite's extended result code (0 from PostgreSQL,
+/// whose SQLSTATE is in the message).
 class StorageError : public std::runtime_error {
 public:
     StorageError(StorageErrorKind kind, int code, const std::string& what);
@@ -59,7 +62,8 @@ public:
     /// fault of the request, try again later.
     bool Unavailable() const {
         return kind_ == StorageErrorKind::kBusy || kind_ == StorageErrorKind::kReadOnly ||
-               kind_ == StorageErrorKind::kFull || kind_ == StorageErrorKind::kDisk;
+               kind_ == StorageErrorKind::kFull || kind_ == StorageErrorKind::kDisk ||
+               kind_ == StorageErrorKind::kUnreachable;
     }
 
 private:
@@ -103,25 +107,26 @@ class Connection;
 
 /// A prepared statement, owned by its Connection's cache. Bind with 1-based indexes,
 /// then Step() until it returns false. Reset() happens on the next Prepare of the same SQL.
+/// Each engine (SQLite, PostgreSQL) makes its own kind.
 class Statement {
 public:
-    explicit Statement(sqlite3_stmt* stmt, Connection& connection);
-    ~Statement();
+    Statement() = default;
+    virtual ~Statement() = default;
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
 
-    Statement& Bind(int index, std::string_view value);
+    virtual Statement& Bind(int index, std::string_view value) = 0;
     Statement& Bind(int index, const char* value) { return Bind(index, std::string_view(value)); }
     Statement& Bind(int index, const std::string& value) {
         return Bind(index, std::string_view(value));
     }
-    Statement& Bind(int index, std::int64_t value);
+    virtual Statement& Bind(int index, std::int64_t value) = 0;
     Statement& Bind(int index, int value) { return Bind(index, static_cast<std::int64_t>(value)); }
     /// Instants are stored as Unix seconds.
     Statement& Bind(int index, util::Instant value) {
         return Bind(index, static_cast<std::int64_t>(value.time_since_epoch().count()));
     }
-    Statement& BindNull(int index);
+    virtual Statement& BindNull(int index) = 0;
     template <typename T>
     Statement& Bind(int index, const std::optional<T>& value) {
         return value ? Bind(index, *value) : BindNull(index);
@@ -135,22 +140,26 @@ public:
     }
 
     /// Advances; true when a row is available.
-    bool Step();
+    virtual bool Step() = 0;
     /// Runs to completion; returns the number of rows changed.
-    int Run();
+    virtual int Run() = 0;
 
-    std::string Text(int column) const;
+    virtual std::string Text(int column) const = 0;
     std::optional<std::string> OptionalText(int column) const;
-    std::int64_t Int(int column) const;
+    virtual std::int64_t Int(int column) const = 0;
     std::optional<std::int64_t> OptionalInt(int column) const;
-    bool IsNull(int column) const;
+    virtual bool IsNull(int column) const = 0;
     util::Instant Time(int column) const { return util::Instant{std::chrono::seconds{Int(column)}}; }
     std::optional<util::Instant> OptionalTime(int column) const {
         if (IsNull(column)) return std::nullopt;
         return Time(column);
     }
 
-    void Reset();
+    /// Ends the statement's run and clears its bindings.
+    virtual void Reset() = 0;
+    /// Rows visited so far, where the engine counts them (SQLite's virtual-machine steps;
+    /// 0 elsewhere).
+    virtual std::int64_t VmSteps() const { return 0; }
 
     /// Steps once: `read(*this)` of the first row, or nullopt when there is none.
     template <typename Read>
@@ -167,15 +176,20 @@ public:
         while (Step()) values.push_back(read(*this));
         return values;
     }
-
-private:
-    friend class Connection;
-    sqlite3_stmt* stmt_;
-    Connection& connection_;
 };
 
-/// One SQLite connection: WAL, foreign keys, a busy timeout, a statement cache. Not thread-safe:
-/// one thread uses it at a time (the Database hands it out).
+namespace detail {
+/// What one database engine does for a Connection (src/storage/*_engine.cpp).
+class Engine;
+}  // namespace detail
+
+/// True when `path` names a PostgreSQL database (`postgres://…` or `postgresql://…`, libpq's
+/// URI form) rather than an SQLite file.
+bool IsPostgresUrl(std::string_view path);
+
+/// One connection to the database: an SQLite file (WAL, foreign keys, a busy timeout) or a
+/// PostgreSQL server (IsPostgresUrl), with a statement cache. Not thread-safe: one thread
+/// uses it at a time (the Database hands it out).
 class Connection {
 public:
     enum class Mode { kReadWrite, kReadOnly };
@@ -196,17 +210,15 @@ public:
     /// and the schema version number (scripts/check-layers.sh keeps it there), and for tests'
     /// fixtures. Never for anything that holds input.
     void ExecuteScript(std::string_view script);
-    /// The value of `PRAGMA user_version`.
+    /// The schema version the migrations recorded (SQLite: `PRAGMA user_version`).
     int UserVersion();
-    std::int64_t LastInsertRowId() const;
     /// Virtual-machine steps run so far by the cached statements: grows with the rows a query
-    /// visits, so a test can tell an index look-up from a scan.
+    /// visits, so a test can tell an index look-up from a scan (SQLite only; 0 elsewhere).
     std::int64_t VmSteps() const;
     /// No transaction is open (SQLite may have rolled one back by itself after an error).
     bool InAutocommit() const;
-
-    /// Throws StorageError for `code` when it is not SQLITE_OK/ROW/DONE.
-    void Check(int code, std::string_view context) const;
+    /// Opens a transaction: a write one holds the database's write lock until it ends.
+    void Begin(bool write);
 
     /// Writers of one database in this process wait their turn on `lock` (the Database's):
     /// SQLite's own busy handler sleeps 1, 2, 5, 10… ms between tries, which under
@@ -217,10 +229,14 @@ public:
     /// otherwise. Throws a busy StorageError when another writer holds it for that long.
     std::unique_lock<WriterLock> LockWriter();
 
-    sqlite3* Handle() const { return db_; }
+    /// The SQLite handle (for the online backup); nullptr on PostgreSQL.
+    sqlite3* Handle() const;
+    bool IsPostgres() const;
+    /// The connection to the database server was lost (PostgreSQL): the pool drops it.
+    bool Broken() const;
 
 private:
-    sqlite3* db_ = nullptr;
+    std::unique_ptr<detail::Engine> engine_;
     std::chrono::milliseconds busy_timeout_;
     WriterLock* writer_lock_ = nullptr;
     /// Looked up by the statement's text without copying it into a string first.
