@@ -56,7 +56,7 @@ std::unique_ptr<storage::Database> OpenDatabase(const Config& config) {
         storage::Database::Settings{.path = config.db_path,
                                     .synchronous_full = config.sqlite_synchronous_full});
     auto connection = database->Acquire();
-    const int applied = storage::Migrate(*connection, storage::EmbeddedMigrations());
+    const int applied = storage::Migrate(*connection, storage::EmbeddedMigrationsFor(*connection));
     if (applied != found) {
         spdlog::info("database schema migrated from version {} to {}", found, applied);
     }

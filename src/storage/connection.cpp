@@ -66,6 +66,8 @@ void Connection::ExecuteScript(std::string_view script) { engine_->ExecuteScript
 
 int Connection::UserVersion() { return engine_->UserVersion(); }
 
+void Connection::SetUserVersion(int version) { engine_->SetUserVersion(version); }
+
 std::int64_t Connection::VmSteps() const {
     std::int64_t steps = 0;
     for (const auto& [sql, statement] : cache_) steps += statement->VmSteps();

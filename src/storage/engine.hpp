@@ -18,6 +18,7 @@ public:
     virtual std::unique_ptr<Statement> Prepare(std::string_view sql) = 0;
     virtual void ExecuteScript(std::string_view script) = 0;
     virtual int UserVersion() = 0;
+    virtual void SetUserVersion(int version) = 0;
     virtual bool InAutocommit() const = 0;
     /// Opens a transaction; `write` takes the database's write lock at once.
     virtual void Begin(bool write) = 0;

@@ -10,6 +10,9 @@ namespace convene::storage {
 namespace embedded {
 std::span<const util::EmbeddedFile> Files();
 }  // namespace embedded
+namespace embedded_postgres {
+std::span<const util::EmbeddedFile> Files();
+}  // namespace embedded_postgres
 
 std::vector<Migration> ParseMigrations(std::span<const util::EmbeddedFile> files) {
     std::vector<Migration> migrations;
@@ -36,6 +39,14 @@ std::vector<Migration> ParseMigrations(std::span<const util::EmbeddedFile> files
 
 std::vector<Migration> EmbeddedMigrations() { return ParseMigrations(embedded::Files()); }
 
+std::vector<Migration> EmbeddedPostgresMigrations() {
+    return ParseMigrations(embedded_postgres::Files());
+}
+
+std::vector<Migration> EmbeddedMigrationsFor(const Connection& connection) {
+    return connection.IsPostgres() ? EmbeddedPostgresMigrations() : EmbeddedMigrations();
+}
+
 int LatestSchemaVersion() {
     static const int latest = static_cast<int>(EmbeddedMigrations().size());
     return latest;
@@ -61,6 +72,17 @@ int Migrate(Connection& connection, const std::vector<Migration>& migrations) {
     }
     for (const auto& migration : migrations) {
         if (migration.version <= current) continue;
+        if (connection.IsPostgres()) {
+            // PostgreSQL changes a table in place and checks every reference as it goes: the
+            // migration and its new level commit together, or neither does.
+            Transaction tx(connection);
+            connection.ExecuteScript(migration.sql);
+            connection.SetUserVersion(migration.version);
+            tx.Commit();
+            current = migration.version;
+            spdlog::info("applied migration {:04}_{}", migration.version, migration.name);
+            continue;
+        }
         // Foreign keys are off while a migration runs, so one may rebuild a table that others
         // refer to (SQLite's way of changing a CHECK: new table, copy, drop, rename) without
         // the drop cascading into them; every reference must still hold before it commits.
@@ -77,7 +99,7 @@ int Migrate(Connection& connection, const std::vector<Migration>& migrations) {
                                          " pointing at nothing");
             }
             // user_version lives in the database header: it commits or rolls back with the rest.
-            connection.ExecuteScript("PRAGMA user_version = " + std::to_string(migration.version));
+            connection.SetUserVersion(migration.version);
             tx.Commit();
         } catch (...) {
             connection.Execute("PRAGMA foreign_keys = ON");

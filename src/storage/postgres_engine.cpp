@@ -8,6 +8,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <vector>
@@ -78,8 +79,18 @@ std::string NumberPlaceholders(std::string_view sql, int& count) {
             out.append(sql.substr(i, end - i));
             i = end - 1;
         } else if (c == '?') {
+            // ?NNN names its parameter (SQLite's form, which repeats one value); a bare ? is
+            // the one after the highest so far, as SQLite counts.
+            std::size_t digits = i + 1;
+            while (digits < sql.size() && sql[digits] >= '0' && sql[digits] <= '9') ++digits;
+            int number = count + 1;
+            if (digits > i + 1) {
+                number = std::stoi(std::string(sql.substr(i + 1, digits - i - 1)));
+                i = digits - 1;
+            }
+            count = std::max(count, number);
             out += '$';
-            out += std::to_string(++count);
+            out += std::to_string(number);
         } else {
             out += c;
         }
@@ -209,6 +220,12 @@ public:
         if (exists->Text(0) != "t") return 0;
         auto version = Prepare("SELECT version FROM convene_schema");
         return version->Step() ? static_cast<int>(version->Int(0)) : 0;
+    }
+
+    void SetUserVersion(int version) override {
+        ExecuteScript("CREATE TABLE IF NOT EXISTS convene_schema (version BIGINT NOT NULL); "
+                      "DELETE FROM convene_schema; INSERT INTO convene_schema (version) VALUES (" +
+                      std::to_string(version) + ")");
     }
 
     bool InAutocommit() const override { return PQtransactionStatus(conn_) == PQTRANS_IDLE; }

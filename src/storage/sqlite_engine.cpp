@@ -184,6 +184,10 @@ public:
         return static_cast<int>(stmt->Int(0));
     }
 
+    void SetUserVersion(int version) override {
+        ExecuteScript("PRAGMA user_version = " + std::to_string(version));
+    }
+
     bool InAutocommit() const override { return sqlite3_get_autocommit(db_) != 0; }
 
     void Begin(bool write) override {

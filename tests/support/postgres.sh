@@ -37,6 +37,9 @@ case "$action" in
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
       -o "-k $dir -h '' -F -c max_connections=300" start >/dev/null ||
       { cat "$dir/server.log" >&2; exit 1; }
+    # Extensions live in one schema of a database; each test has a schema of its own and
+    # public behind it, where the migrations' citext is then found.
+    as_owner "$bin/psql" -h "$dir" -U convene -d postgres -q -c "CREATE EXTENSION citext"
     echo "PostgreSQL serving on $dir"
     ;;
   stop)

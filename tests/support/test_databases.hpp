@@ -37,8 +37,9 @@ public:
         schema_ = "t" + std::to_string(device()) + "_" + std::to_string(device());
         storage::Connection admin(TestPostgresUrl(), std::chrono::milliseconds{5000});
         admin.ExecuteScript("CREATE SCHEMA " + schema_);
-        // Every connection of the test sees only its schema (libpq's `options`, URI-encoded).
-        url_ = TestPostgresUrl() + "&options=-c%20search_path%3D" + schema_;
+        // Every connection of the test sees its schema, then public where the server's
+        // extensions are (libpq's `options`, URI-encoded).
+        url_ = TestPostgresUrl() + "&options=-c%20search_path%3D" + schema_ + "%2Cpublic";
     }
     ~TestDatabase() {
         if (schema_.empty()) return;

@@ -212,6 +212,8 @@ public:
     void ExecuteScript(std::string_view script);
     /// The schema version the migrations recorded (SQLite: `PRAGMA user_version`).
     int UserVersion();
+    /// Records the schema version (inside the migration's transaction).
+    void SetUserVersion(int version);
     /// Virtual-machine steps run so far by the cached statements: grows with the rows a query
     /// visits, so a test can tell an index look-up from a scan (SQLite only; 0 elsewhere).
     std::int64_t VmSteps() const;

@@ -26,6 +26,10 @@ public:
 /// The migrations compiled into this binary, sorted by version. Throws on a malformed name
 /// or a gap in the numbering (a build error in practice).
 std::vector<Migration> EmbeddedMigrations();
+/// The same migrations in PostgreSQL's SQL (migrations/postgres/).
+std::vector<Migration> EmbeddedPostgresMigrations();
+/// The embedded migrations for the engine `connection` is on.
+std::vector<Migration> EmbeddedMigrationsFor(const Connection& connection);
 
 /// Parses a set of migration files (exposed for tests).
 std::vector<Migration> ParseMigrations(std::span<const util::EmbeddedFile> files);
@@ -37,8 +41,9 @@ int LatestSchemaVersion();
 /// 0 when the file does not exist yet.
 int PeekSchemaVersion(const std::string& path);
 
-/// Applies every migration above the database's `user_version`, each in its own transaction
-/// that also records the new level. Returns the resulting version.
+/// Applies every migration above the database's schema version (SQLite's `user_version`,
+/// PostgreSQL's convene_schema), each in its own transaction that also records the new level.
+/// Returns the resulting version.
 /// Throws SchemaTooNewError when the database is ahead of `migrations`.
 int Migrate(Connection& connection, const std::vector<Migration>& migrations);
 

@@ -4,10 +4,12 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "convene/storage/connection.hpp"
 #include "temp_dir.hpp"
+#include "test_databases.hpp"
 
 namespace convene::storage {
 namespace {
@@ -188,6 +190,69 @@ TEST(Migrator, AMigrationThatBreaksAReferenceIsRolledBack) {
     EXPECT_EQ(*db.Prepare("SELECT COUNT(*) FROM parent").ReadOne([](const Statement& row) {
         return row.Int(0);
     }), 1);
+}
+
+TEST(Migrator, PostgresHasEveryMigrationUnderTheSameNumberAndName) {
+    const auto sqlite = EmbeddedMigrations();
+    const auto postgres = EmbeddedPostgresMigrations();
+    ASSERT_EQ(postgres.size(), sqlite.size());
+    for (std::size_t i = 0; i < sqlite.size(); ++i) {
+        EXPECT_EQ(postgres[i].version, sqlite[i].version);
+        EXPECT_EQ(postgres[i].name, sqlite[i].name);
+    }
+}
+
+using Names = std::set<std::pair<std::string, std::string>>;
+
+Names Read(Connection& db, Sql sql) {
+    Names names;
+    auto& stmt = db.Prepare(sql);
+    while (stmt.Step()) names.emplace(stmt.Text(0), stmt.Text(1));
+    return names;
+}
+
+// Both engines' migrations end in the same schema: the same tables with the same columns, the
+// same indexes (PostgreSQL's tables add `rowid`, which SQLite's have by themselves).
+TEST(Migrator, BothEnginesEndInTheSameTablesColumnsAndIndexes) {
+    testing::TestDatabase sqlite_database("sqlite");
+    testing::TestDatabase postgres_database("postgres");
+    Connection sqlite(sqlite_database.Url(), 1000ms);
+    Connection postgres(postgres_database.Url(), 1000ms);
+    EXPECT_EQ(Migrate(sqlite, EmbeddedMigrationsFor(sqlite)), LatestSchemaVersion());
+    EXPECT_EQ(Migrate(postgres, EmbeddedMigrationsFor(postgres)), LatestSchemaVersion());
+    EXPECT_EQ(postgres.UserVersion(), LatestSchemaVersion());
+
+    const auto sqlite_columns = Read(
+        sqlite,
+        "SELECT m.name, c.name FROM sqlite_master m, pragma_table_info(m.name) c "
+        "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'");
+    const auto postgres_columns = Read(
+        postgres,
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name <> 'convene_schema' "
+        "AND column_name <> 'rowid'");
+    EXPECT_GT(sqlite_columns.size(), 100u);
+    EXPECT_EQ(postgres_columns, sqlite_columns);
+
+    const auto sqlite_indexes = Read(
+        sqlite,
+        "SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' "
+        "AND name NOT LIKE 'sqlite_autoindex_%'");
+    const auto postgres_indexes = Read(
+        postgres,
+        "SELECT tablename, indexname FROM pg_indexes WHERE schemaname = current_schema() "
+        "AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key'");
+    EXPECT_GE(sqlite_indexes.size(), 30u);
+    EXPECT_EQ(postgres_indexes, sqlite_indexes);
+}
+
+TEST(Migrator, PostgresRefusesANewerDatabaseWithoutTouchingIt) {
+    testing::TestDatabase database("postgres");
+    Connection db(database.Url(), 1000ms);
+    Migrate(db, EmbeddedMigrationsFor(db));
+    db.SetUserVersion(LatestSchemaVersion() + 1);
+    EXPECT_THROW(Migrate(db, EmbeddedMigrationsFor(db)), SchemaTooNewError);
+    EXPECT_EQ(db.UserVersion(), LatestSchemaVersion() + 1);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "convene/storage/credential_repository.hpp"
 #include "convene/storage/migrator.hpp"
 #include "convene/storage/user_repository.hpp"
+#include "test_databases.hpp"
 
 namespace convene::storage {
 namespace {
@@ -12,9 +13,12 @@ using namespace std::chrono_literals;
 
 util::Instant At(long long seconds) { return util::Instant{std::chrono::seconds{seconds}}; }
 
-class RepositoryTest : public ::testing::Test {
+// Every case on an SQLite file and on PostgreSQL, each migrated by its own engine's migrations.
+class RepositoryTest : public ::testing::TestWithParam<std::string> {
 protected:
-    RepositoryTest() : db(":memory:", 1000ms) { Migrate(db, EmbeddedMigrations()); }
+    RepositoryTest() : database_(GetParam()), db(database_.Url(), 1000ms) {
+        Migrate(db, EmbeddedMigrationsFor(db));
+    }
 
     model::User MakeUser(const std::string& id, const std::string& email) {
         return {.id = id,
@@ -26,10 +30,11 @@ protected:
                 .created_at = At(1000)};
     }
 
+    testing::TestDatabase database_;
     Connection db;
 };
 
-TEST_F(RepositoryTest, InsertsAndFindsUsersByIdAndEmailIgnoringCase) {
+TEST_P(RepositoryTest, InsertsAndFindsUsersByIdAndEmailIgnoringCase) {
     UserRepository::Insert(db, MakeUser("u1", "Ann@Example.org"));
     auto by_id = UserRepository::FindById(db, "u1");
     ASSERT_TRUE(by_id);
@@ -42,7 +47,7 @@ TEST_F(RepositoryTest, InsertsAndFindsUsersByIdAndEmailIgnoringCase) {
     EXPECT_EQ(UserRepository::Count(db), 1);
 }
 
-TEST_F(RepositoryTest, DuplicateEmailIsAUniqueError) {
+TEST_P(RepositoryTest, DuplicateEmailIsAUniqueError) {
     UserRepository::Insert(db, MakeUser("u1", "ann@example.org"));
     try {
         UserRepository::Insert(db, MakeUser("u2", "ANN@example.org"));
@@ -52,7 +57,7 @@ TEST_F(RepositoryTest, DuplicateEmailIsAUniqueError) {
     }
 }
 
-TEST_F(RepositoryTest, ACheckConstraintIsAConstraintError) {
+TEST_P(RepositoryTest, ACheckConstraintIsAConstraintError) {
     auto user = MakeUser("u1", "ann@example.org");
     user.default_session_days = 0;
     try {
@@ -63,7 +68,7 @@ TEST_F(RepositoryTest, ACheckConstraintIsAConstraintError) {
     }
 }
 
-TEST_F(RepositoryTest, SessionForAnUnknownUserIsAForeignKeyError) {
+TEST_P(RepositoryTest, SessionForAnUnknownUserIsAForeignKeyError) {
     try {
         CredentialRepository::InsertLoginSession(db, {"h", "ghost", At(1), At(2), At(1)});
         FAIL() << "expected a foreign key violation";
@@ -72,7 +77,7 @@ TEST_F(RepositoryTest, SessionForAnUnknownUserIsAForeignKeyError) {
     }
 }
 
-TEST_F(RepositoryTest, LoginSessionsExpire) {
+TEST_P(RepositoryTest, LoginSessionsExpire) {
     UserRepository::Insert(db, MakeUser("u1", "ann@example.org"));
     CredentialRepository::InsertLoginSession(db, {"h1", "u1", At(100), At(200), At(100)});
     EXPECT_TRUE(CredentialRepository::FindSignedIn(db, "h1", At(199)));
@@ -86,7 +91,7 @@ TEST_F(RepositoryTest, LoginSessionsExpire) {
     EXPECT_FALSE(CredentialRepository::FindSignedIn(db, "h1", At(250)));
 }
 
-TEST_F(RepositoryTest, ApiTokensAreScopedToTheirOwner) {
+TEST_P(RepositoryTest, ApiTokensAreScopedToTheirOwner) {
     UserRepository::Insert(db, MakeUser("u1", "ann@example.org"));
     UserRepository::Insert(db, MakeUser("u2", "bob@example.org"));
     CredentialRepository::InsertApiToken(db, {"t1", "u1", "ci", At(5), std::nullopt}, "hash1");
@@ -100,7 +105,7 @@ TEST_F(RepositoryTest, ApiTokensAreScopedToTheirOwner) {
     EXPECT_FALSE(CredentialRepository::FindApiTokenByHash(db, "hash1"));
 }
 
-TEST_F(RepositoryTest, DeletingAUserCascadesToItsCredentials) {
+TEST_P(RepositoryTest, DeletingAUserCascadesToItsCredentials) {
     UserRepository::Insert(db, MakeUser("u1", "ann@example.org"));
     CredentialRepository::InsertLoginSession(db, {"h1", "u1", At(100), At(200), At(100)});
     db.Execute("DELETE FROM users WHERE id = 'u1'");
@@ -110,7 +115,7 @@ TEST_F(RepositoryTest, DeletingAUserCascadesToItsCredentials) {
     }), 0);
 }
 
-TEST_F(RepositoryTest, TransactionWithoutCommitRollsBack) {
+TEST_P(RepositoryTest, TransactionWithoutCommitRollsBack) {
     {
         Transaction tx(db);
         UserRepository::Insert(db, MakeUser("u1", "ann@example.org"));
@@ -124,6 +129,11 @@ TEST_F(RepositoryTest, TransactionWithoutCommitRollsBack) {
     }
     EXPECT_EQ(UserRepository::Count(db), 1);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, RepositoryTest, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& engine) {
+                             return engine.param;
+                         });
 
 }  // namespace
 }  // namespace convene::storage
