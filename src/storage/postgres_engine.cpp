@@ -98,6 +98,9 @@ std::string NumberPlaceholders(std::string_view sql, int& count) {
     return out;
 }
 
+/// PostgreSQL's type oid of boolean (pg_type.h: BOOLOID).
+constexpr Oid kBoolType = 16;
+
 class PostgresStatement final : public Statement {
 public:
     PostgresStatement(PGconn* conn, std::string name, std::string sql, int parameters)
@@ -137,7 +140,10 @@ public:
                 static_cast<std::size_t>(PQgetlength(result_, row_, column))};
     }
     std::int64_t Int(int column) const override {
-        return std::strtoll(PQgetvalue(result_, row_, column), nullptr, 10);
+        const char* value = PQgetvalue(result_, row_, column);
+        // A comparison or EXISTS is a boolean here ('t' or 'f'), an integer on SQLite.
+        if (PQftype(result_, column) == kBoolType) return value[0] == 't' ? 1 : 0;
+        return std::strtoll(value, nullptr, 10);
     }
     bool IsNull(int column) const override { return PQgetisnull(result_, row_, column) != 0; }
 

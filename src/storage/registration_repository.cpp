@@ -34,7 +34,8 @@ constexpr std::string_view kMarkAttended =
     "UPDATE registrations SET attended_at = COALESCE(attended_at, ?), participant_id = ? "
     "WHERE id = ?";
 constexpr std::string_view kRecordVisit =
-    "INSERT OR IGNORE INTO event_visits (event_id, visitor_hash, first_at) VALUES (?, ?, ?)";
+    "INSERT INTO event_visits (event_id, visitor_hash, first_at) VALUES (?, ?, ?) "
+    "ON CONFLICT DO NOTHING";
 constexpr std::string_view kCountVisits = "SELECT COUNT(*) FROM event_visits WHERE event_id = ?";
 
 #undef CONVENE_REGISTRATION_COLUMNS

@@ -54,7 +54,8 @@ constexpr std::string_view kPurgeTrash =
 constexpr std::string_view kSelectIsFacilitator =
     "SELECT 1 FROM session_facilitators WHERE session_id = ? AND user_id = ?";
 constexpr std::string_view kInsertFacilitator =
-    "INSERT OR IGNORE INTO session_facilitators (session_id, user_id, added_at) VALUES (?, ?, ?)";
+    "INSERT INTO session_facilitators (session_id, user_id, added_at) VALUES (?, ?, ?) "
+    "ON CONFLICT DO NOTHING";
 constexpr std::string_view kInsertAudit =
     "INSERT INTO session_audit (session_id, actor_id, action, detail, at) VALUES (?, ?, ?, ?, ?)";
 constexpr std::string_view kSelectAudit =

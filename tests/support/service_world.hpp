@@ -22,7 +22,8 @@
 
 namespace convene::testing {
 
-/// Every service over one migrated :memory: database, with a fake clock and seeded random.
+/// Every service over one migrated database (:memory: unless told), with a fake clock and
+/// seeded random.
 /// Plain (no GoogleTest) so that the fuzz targets build the same world as the tests.
 class ServiceWorld {
 public:
@@ -49,7 +50,7 @@ public:
         invitations.SetBaseUrl("http://convene.test");
         event_service.SetBaseUrl("http://convene.test");
         auto db = database.Acquire();
-        storage::Migrate(*db, storage::EmbeddedMigrations());
+        storage::Migrate(*db, storage::EmbeddedMigrationsFor(*db));
     }
 
     model::User NewUser(const std::string& email) {

@@ -18,19 +18,19 @@ protected:
     }
 };
 
-TEST_F(AccountServiceTest, FirstAccountIsAdminAndLaterOnesAreMembers) {
+TEST_P(AccountServiceTest, FirstAccountIsAdminAndLaterOnesAreMembers) {
     EXPECT_EQ(SignUp("first@example.org").user.role, model::Role::kAdmin);
     EXPECT_EQ(SignUp("second@example.org").user.role, model::Role::kMember);
 }
 
-TEST_F(AccountServiceTest, SignupStoresAnArgon2idHashNeverThePassword) {
+TEST_P(AccountServiceTest, SignupStoresAnArgon2idHashNeverThePassword) {
     const auto user = SignUp("a@example.org", "my secret pass").user;
     EXPECT_TRUE(user.password_hash.starts_with("$argon2id$"));
     EXPECT_EQ(user.password_hash.find("my secret pass"), std::string::npos);
     EXPECT_EQ(user.default_session_days, 20);
 }
 
-TEST_F(AccountServiceTest, SignupValidatesEachField) {
+TEST_P(AccountServiceTest, SignupValidatesEachField) {
     EXPECT_EQ(accounts.Signup({"nope", "long enough", "N"}).error().code, "invalid_email");
     EXPECT_EQ(accounts.Signup({"a@b.org", "short", "N"}).error().code, "invalid_password");
     EXPECT_EQ(accounts.Signup({"a@b.org", "long enough", "  "}).error().code, "invalid_name");
@@ -41,7 +41,7 @@ TEST_F(AccountServiceTest, SignupValidatesEachField) {
     EXPECT_TRUE(accounts.Signup({"a@b.org", "long enough", "N"}));
 }
 
-TEST_F(AccountServiceTest, EmailIsUniqueIgnoringCaseAndSpaces) {
+TEST_P(AccountServiceTest, EmailIsUniqueIgnoringCaseAndSpaces) {
     SignUp("Ann@Example.org");
     auto again = accounts.Signup({"  ann@example.ORG ", "another pass", "Ann"});
     ASSERT_FALSE(again);
@@ -49,7 +49,7 @@ TEST_F(AccountServiceTest, EmailIsUniqueIgnoringCaseAndSpaces) {
     EXPECT_EQ(again.error().code, "email_taken");
 }
 
-TEST_F(AccountServiceTest, ClosedSignupRefusesEveryoneBeforeHashing) {
+TEST_P(AccountServiceTest, ClosedSignupRefusesEveryoneBeforeHashing) {
     AccountService closed(database, clock, random, hasher, {.signup = SignupMode::kClosed});
     auto refused = closed.Signup({"first@example.org", "long enough", "First"});
     ASSERT_FALSE(refused);
@@ -71,7 +71,7 @@ TEST_F(AccountServiceTest, ClosedSignupRefusesEveryoneBeforeHashing) {
               "invalid_password");
 }
 
-TEST_F(AccountServiceTest, InviteOnlySignupTakesInvitedAddresses) {
+TEST_P(AccountServiceTest, InviteOnlySignupTakesInvitedAddresses) {
     AccountService invite(database, clock, random, hasher, {.signup = SignupMode::kInvite});
     const auto owner =
         invite.CreateAccount({"owner@example.org", "long enough", "Owner"}, model::Role::kMember);
@@ -89,7 +89,7 @@ TEST_F(AccountServiceTest, InviteOnlySignupTakesInvitedAddresses) {
     EXPECT_TRUE(sessions.Get(guest->user, session.id));
 }
 
-TEST_F(AccountServiceTest, SignupModesHaveNames) {
+TEST_P(AccountServiceTest, SignupModesHaveNames) {
     for (auto mode : {SignupMode::kOpen, SignupMode::kInvite, SignupMode::kClosed}) {
         EXPECT_EQ(ParseSignupMode(SignupModeName(mode)), mode);
     }
@@ -97,7 +97,7 @@ TEST_F(AccountServiceTest, SignupModesHaveNames) {
     EXPECT_FALSE(ParseSignupMode(""));
 }
 
-TEST_F(AccountServiceTest, LoginChecksThePasswordAndStartsASession) {
+TEST_P(AccountServiceTest, LoginChecksThePasswordAndStartsASession) {
     SignUp("ann@example.org", "right password");
     auto ok = accounts.Login({"ANN@example.org", "right password", "10.0.0.1"});
     ASSERT_TRUE(ok);
@@ -111,7 +111,7 @@ TEST_F(AccountServiceTest, LoginChecksThePasswordAndStartsASession) {
     EXPECT_EQ(unknown.error().code, "invalid_credentials");  // no hint the account is missing
 }
 
-TEST_F(AccountServiceTest, ANoisyClientIsStoppedWithoutLockingTheOwnerOut) {
+TEST_P(AccountServiceTest, ANoisyClientIsStoppedWithoutLockingTheOwnerOut) {
     SignUp("ann@example.org", "right password");
     for (int i = 0; i < 10; ++i) {
         auto result = accounts.Login({"ann@example.org", "wrong", "10.0.0.1"});
@@ -124,7 +124,7 @@ TEST_F(AccountServiceTest, ANoisyClientIsStoppedWithoutLockingTheOwnerOut) {
     EXPECT_TRUE(accounts.Login({"ann@example.org", "right password", "10.9.9.9"}));
 }
 
-TEST_F(AccountServiceTest, GuessingOneAccountFromManyAddressesIsThrottled) {
+TEST_P(AccountServiceTest, GuessingOneAccountFromManyAddressesIsThrottled) {
     SignUp("ann@example.org", "right password");
     for (int i = 0; i < 100; ++i) {
         // Each from a different address: the account-wide limit alone must bite.
@@ -141,7 +141,7 @@ TEST_F(AccountServiceTest, GuessingOneAccountFromManyAddressesIsThrottled) {
     EXPECT_TRUE(accounts.Login({"ann@example.org", "right password", "10.9.9.9"}));
 }
 
-TEST_F(AccountServiceTest, RepeatedFailuresAreThrottledPerClient) {
+TEST_P(AccountServiceTest, RepeatedFailuresAreThrottledPerClient) {
     SignUp("ann@example.org", "right password");
     for (int i = 0; i < 20; ++i) {
         auto result = accounts.Login({"u" + std::to_string(i) + "@example.org", "x", "10.0.0.1"});
@@ -153,7 +153,7 @@ TEST_F(AccountServiceTest, RepeatedFailuresAreThrottledPerClient) {
     EXPECT_TRUE(accounts.Login({"ann@example.org", "right password", "10.0.0.2"}));
 }
 
-TEST_F(AccountServiceTest, SessionsSlideAndExpire) {
+TEST_P(AccountServiceTest, SessionsSlideAndExpire) {
     const auto token = SignUp("ann@example.org").session_token;
     clock.Advance(std::chrono::days{29});
     ASSERT_TRUE(accounts.AuthenticateSession(token));  // extends to 30 days from now
@@ -164,7 +164,7 @@ TEST_F(AccountServiceTest, SessionsSlideAndExpire) {
     EXPECT_EQ(accounts.PurgeExpiredSessions(), 1);
 }
 
-TEST_F(AccountServiceTest, LogoutEndsTheSession) {
+TEST_P(AccountServiceTest, LogoutEndsTheSession) {
     const auto token = SignUp("ann@example.org").session_token;
     accounts.Logout(token);
     EXPECT_FALSE(accounts.AuthenticateSession(token));
@@ -172,7 +172,7 @@ TEST_F(AccountServiceTest, LogoutEndsTheSession) {
     EXPECT_FALSE(accounts.AuthenticateSession(""));
 }
 
-TEST_F(AccountServiceTest, ProfileUpdatesAreValidated) {
+TEST_P(AccountServiceTest, ProfileUpdatesAreValidated) {
     const auto id = SignUp("ann@example.org").user.id;
     auto updated = accounts.UpdateProfile(id, {"Ann B", 45});
     ASSERT_TRUE(updated);
@@ -187,7 +187,7 @@ TEST_F(AccountServiceTest, ProfileUpdatesAreValidated) {
     EXPECT_EQ(accounts.GetUser(id)->default_session_days, 45);
 }
 
-TEST_F(AccountServiceTest, ChangingThePasswordSignsOutEveryOtherSession) {
+TEST_P(AccountServiceTest, ChangingThePasswordSignsOutEveryOtherSession) {
     const auto here = SignUp("a@example.org", "old password");
     const auto elsewhere = accounts.Login({"a@example.org", "old password", "192.0.2.9"});
     ASSERT_TRUE(elsewhere);
@@ -208,7 +208,7 @@ TEST_F(AccountServiceTest, ChangingThePasswordSignsOutEveryOtherSession) {
     EXPECT_TRUE(accounts.Login({"a@example.org", "new password", "192.0.2.1"}));
 }
 
-TEST_F(AccountServiceTest, GuessingTheCurrentPasswordIsThrottled) {
+TEST_P(AccountServiceTest, GuessingTheCurrentPasswordIsThrottled) {
     const auto here = SignUp("a@example.org", "old password");
     Result<void> last = {};
     for (int i = 0; i < 20 && (last || last.error().code != "too_many_attempts"); ++i) {
@@ -224,7 +224,7 @@ TEST_F(AccountServiceTest, GuessingTheCurrentPasswordIsThrottled) {
               "too_many_attempts");
 }
 
-TEST_F(AccountServiceTest, ApiTokensAuthenticateUntilRevoked) {
+TEST_P(AccountServiceTest, ApiTokensAuthenticateUntilRevoked) {
     const auto id = SignUp("ann@example.org").user.id;
     auto created = accounts.CreateToken(id, "deploy script");
     ASSERT_TRUE(created);
@@ -237,6 +237,8 @@ TEST_F(AccountServiceTest, ApiTokensAuthenticateUntilRevoked) {
     EXPECT_FALSE(accounts.AuthenticateToken(created->secret));
     EXPECT_EQ(accounts.RevokeToken(id, created->token.id).error().code, "token_not_found");
 }
+
+CONVENE_ON_BOTH_ENGINES(AccountServiceTest);
 
 }  // namespace
 }  // namespace convene::domain

@@ -28,7 +28,7 @@ protected:
     model::User member;
 };
 
-TEST_F(EventServiceTest, SlugsComeFromTheTitleAndAreUnique) {
+TEST_P(EventServiceTest, SlugsComeFromTheTitleAndAreUnique) {
     EXPECT_EQ(SlugOf("Team Café: Weekly Sync!"), "team-caf-weekly-sync");
     EXPECT_EQ(SlugOf("¡¿!"), "event");
     EXPECT_EQ(SlugOf(std::string(100, 'a')).size(), 60u);
@@ -37,7 +37,7 @@ TEST_F(EventServiceTest, SlugsComeFromTheTitleAndAreUnique) {
     EXPECT_EQ(NewEvent(admin, "Weekly  sync!").event.slug, "weekly-sync-3");
 }
 
-TEST_F(EventServiceTest, OwnersAndAdminsManageAnEventOthersDoNotSeeIt) {
+TEST_P(EventServiceTest, OwnersAndAdminsManageAnEventOthersDoNotSeeIt) {
     const auto mine = NewEvent(member).event;
     const auto other = NewUser("other@example.org");
     EXPECT_EQ(event_service.Get(other, mine.id).error().code, "event_not_found");
@@ -54,7 +54,7 @@ TEST_F(EventServiceTest, OwnersAndAdminsManageAnEventOthersDoNotSeeIt) {
     EXPECT_EQ(event_service.Get(member, mine.id).error().code, "event_not_found");
 }
 
-TEST_F(EventServiceTest, FieldsAreValidated) {
+TEST_P(EventServiceTest, FieldsAreValidated) {
     EXPECT_EQ(event_service.Create(member, "", "").error().code, "invalid_title");
     EXPECT_EQ(event_service.Create(member, "two\nlines", "").error().code, "invalid_title");
     EXPECT_EQ(event_service.Create(member, "Ok", std::string(5001, 'd')).error().code,
@@ -75,7 +75,7 @@ TEST_F(EventServiceTest, FieldsAreValidated) {
     EXPECT_TRUE(event_service.ListSessions(member, id)->empty());  // nothing half-made
 }
 
-TEST_F(EventServiceTest, WeeklySessionsKeepTheirWallTimeAcrossDst) {
+TEST_P(EventServiceTest, WeeklySessionsKeepTheirWallTimeAcrossDst) {
     const auto id = NewEvent(member, "Standup").event.id;
     // Paris moves to summer time on Sunday 28 March 2027.
     auto added = event_service.AddSessions(member, id, {.start = "2027-03-14T10:00",
@@ -105,7 +105,7 @@ TEST_F(EventServiceTest, WeeklySessionsKeepTheirWallTimeAcrossDst) {
     EXPECT_EQ(event_service.ListSessions(member, id)->size(), 4u);
 }
 
-TEST_F(EventServiceTest, WeeklySeriesAcrossEveryChangeOfBothSidesOfTheAtlantic) {
+TEST_P(EventServiceTest, WeeklySeriesAcrossEveryChangeOfBothSidesOfTheAtlantic) {
     const auto id = NewEvent(member, "Series").event.id;
     auto series = [&](const char* start, const char* zone, int count) {
         auto added = event_service.AddSessions(member, id,
@@ -139,7 +139,7 @@ TEST_F(EventServiceTest, WeeklySeriesAcrossEveryChangeOfBothSidesOfTheAtlantic) 
     }
 }
 
-TEST_F(EventServiceTest, DstGapsMoveForwardAndOverlapsTakeTheFirstInstant) {
+TEST_P(EventServiceTest, DstGapsMoveForwardAndOverlapsTakeTheFirstInstant) {
     const auto id = NewEvent(member).event.id;
     auto gap = event_service.AddSessions(member, id, {.start = "2027-03-28T02:30",
                                                .timezone = "Europe/Paris"});
@@ -151,7 +151,7 @@ TEST_F(EventServiceTest, DstGapsMoveForwardAndOverlapsTakeTheFirstInstant) {
     EXPECT_EQ(util::FormatRfc3339((*overlap)[0].starts_at), "2027-10-31T00:30:00Z");  // CEST
 }
 
-TEST_F(EventServiceTest, PastSessionsReadAsEnded) {
+TEST_P(EventServiceTest, PastSessionsReadAsEnded) {
     const auto id = NewEvent(member).event.id;
     const auto start = clock.Now() + std::chrono::hours{1};
     auto added = event_service.AddSessions(
@@ -163,6 +163,8 @@ TEST_F(EventServiceTest, PastSessionsReadAsEnded) {
     EXPECT_EQ(event_service.ListSessions(member, id)->at(0).status, model::EventSessionStatus::kEnded);
     EXPECT_FALSE(event_service.Get(member, id)->next_session_at);
 }
+
+CONVENE_ON_BOTH_ENGINES(EventServiceTest);
 
 }  // namespace
 }  // namespace convene::domain

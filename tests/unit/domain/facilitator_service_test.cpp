@@ -23,7 +23,7 @@ protected:
     model::Session session;
 };
 
-TEST_F(FacilitatorServiceTest, AnExistingAccountGetsAccessAtOnceAndAnEmail) {
+TEST_P(FacilitatorServiceTest, AnExistingAccountGetsAccessAtOnceAndAnEmail) {
     const auto helper = NewUser("Helper@Example.org");
     auto added = facilitators.Add(owner, session.id, "helper@example.org");
     ASSERT_TRUE(added);
@@ -46,7 +46,7 @@ TEST_F(FacilitatorServiceTest, AnExistingAccountGetsAccessAtOnceAndAnEmail) {
               std::string::npos);
 }
 
-TEST_F(FacilitatorServiceTest, AnUnknownAddressIsInvitedAndGetsAccessAtSignUp) {
+TEST_P(FacilitatorServiceTest, AnUnknownAddressIsInvitedAndGetsAccessAtSignUp) {
     auto added = facilitators.Add(owner, session.id, " new@example.org ");
     ASSERT_TRUE(added);
     ASSERT_TRUE(std::holds_alternative<model::FacilitatorInvitation>(*added));
@@ -66,7 +66,7 @@ TEST_F(FacilitatorServiceTest, AnUnknownAddressIsInvitedAndGetsAccessAtSignUp) {
     EXPECT_EQ(list->facilitators[0].user_id, newcomer.id);
 }
 
-TEST_F(FacilitatorServiceTest, ARevokedInvitationGrantsNothing) {
+TEST_P(FacilitatorServiceTest, ARevokedInvitationGrantsNothing) {
     auto added = facilitators.Add(owner, session.id, "new@example.org");
     const auto id = std::get<model::FacilitatorInvitation>(*added).id;
     ASSERT_TRUE(facilitators.Revoke(owner, session.id, id));
@@ -75,7 +75,7 @@ TEST_F(FacilitatorServiceTest, ARevokedInvitationGrantsNothing) {
     EXPECT_EQ(sessions.Get(newcomer, session.id).error().code, "session_not_found");
 }
 
-TEST_F(FacilitatorServiceTest, RemovalTakesAccessAwayAndTellsTheLiveLayer) {
+TEST_P(FacilitatorServiceTest, RemovalTakesAccessAwayAndTellsTheLiveLayer) {
     const auto helper = NewUser("helper@example.org");
     facilitators.Add(owner, session.id, helper.email);
     ASSERT_TRUE(facilitators.Remove(owner, session.id, helper.id));
@@ -86,7 +86,7 @@ TEST_F(FacilitatorServiceTest, RemovalTakesAccessAwayAndTellsTheLiveLayer) {
               "facilitator_not_found");
 }
 
-TEST_F(FacilitatorServiceTest, RefusalsWriteNoMail) {
+TEST_P(FacilitatorServiceTest, RefusalsWriteNoMail) {
     const auto helper = NewUser("helper@example.org");
     EXPECT_EQ(facilitators.Add(owner, session.id, "not an address").error().code, "invalid_email");
     EXPECT_EQ(facilitators.Add(owner, session.id, "a@b.org\r\nBcc: x@y.org").error().code,
@@ -120,6 +120,8 @@ TEST(MailDomain, IsTheBaseUrlHostWhenAMailServerWouldTakeIt) {
     EXPECT_EQ(MailDomain("http://[::1]:8080"), "convene.invalid");
     EXPECT_EQ(MailDomain(""), "convene.invalid");
 }
+
+CONVENE_ON_BOTH_ENGINES(FacilitatorServiceTest);
 
 }  // namespace
 }  // namespace convene::domain

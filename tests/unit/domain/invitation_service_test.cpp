@@ -30,7 +30,7 @@ TEST(SplitAddressList, AcceptsWhatPeoplePaste) {
     EXPECT_TRUE(SplitAddressList(" ,; \n").empty());
 }
 
-TEST_F(InvitationServiceTest, QueuesOneEmailPerValidAddressAndSaysWhyOthersWereRefused) {
+TEST_P(InvitationServiceTest, QueuesOneEmailPerValidAddressAndSaysWhyOthersWereRefused) {
     auto result = invitations.Invite(
         owner, session.id, {"ann@example.org", " ANN@example.org ", "bob@example.org", "nope", ""});
     ASSERT_TRUE(result);
@@ -50,7 +50,7 @@ TEST_F(InvitationServiceTest, QueuesOneEmailPerValidAddressAndSaysWhyOthersWereR
     }
 }
 
-TEST_F(InvitationServiceTest, CapsPerRequestAndPerHour) {
+TEST_P(InvitationServiceTest, CapsPerRequestAndPerHour) {
     std::vector<std::string> many;
     for (int i = 0; i < 201; ++i) many.push_back("u" + std::to_string(i) + "@example.org");
     EXPECT_EQ(invitations.Invite(owner, session.id, many).error().code, "too_many_addresses");
@@ -67,7 +67,7 @@ TEST_F(InvitationServiceTest, CapsPerRequestAndPerHour) {
     EXPECT_TRUE(invitations.Invite(owner, session.id, {"one-more@example.org"}));
 }
 
-TEST_F(InvitationServiceTest, RefusesClosedStrangersAndEmptyLists) {
+TEST_P(InvitationServiceTest, RefusesClosedStrangersAndEmptyLists) {
     EXPECT_EQ(invitations.Invite(owner, session.id, {}).error().code, "no_addresses");
     const auto stranger = NewUser("s@example.org");
     EXPECT_EQ(invitations.Invite(stranger, session.id, {"a@example.org"}).error().code,
@@ -78,11 +78,13 @@ TEST_F(InvitationServiceTest, RefusesClosedStrangersAndEmptyLists) {
     EXPECT_TRUE(Outbox().empty());
 }
 
-TEST_F(InvitationServiceTest, CoFacilitatorsMayInvite) {
+TEST_P(InvitationServiceTest, CoFacilitatorsMayInvite) {
     const auto helper = NewUser("helper@example.org");
     AddFacilitator(session.id, helper);
     EXPECT_TRUE(invitations.Invite(helper, session.id, {"a@example.org"}));
 }
+
+CONVENE_ON_BOTH_ENGINES(InvitationServiceTest);
 
 }  // namespace
 }  // namespace convene::domain

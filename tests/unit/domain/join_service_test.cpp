@@ -22,7 +22,7 @@ protected:
     model::Session session;
 };
 
-TEST_F(JoinServiceTest, JoinsByCodeOrByLink) {
+TEST_P(JoinServiceTest, JoinsByCodeOrByLink) {
     auto by_code = joins.Join({.code = session.code, .client = "c1"});
     ASSERT_TRUE(by_code);
     EXPECT_EQ(by_code->session.id, session.id);
@@ -34,7 +34,7 @@ TEST_F(JoinServiceTest, JoinsByCodeOrByLink) {
     EXPECT_TRUE(joins.Join({.code = " " + session.code + " ", .client = "c1"}));
 }
 
-TEST_F(JoinServiceTest, AReturningParticipantIsTheSameParticipant) {
+TEST_P(JoinServiceTest, AReturningParticipantIsTheSameParticipant) {
     auto first = joins.Join({.code = session.code, .client = "c1"});
     clock.Advance(5min);
     auto again = joins.Join({.link = session.link_token,
@@ -54,7 +54,7 @@ TEST_F(JoinServiceTest, AReturningParticipantIsTheSameParticipant) {
     EXPECT_NE(elsewhere->participant.id, first->participant.id);
 }
 
-TEST_F(JoinServiceTest, ClosedOrExpiredSessionsAnswer423) {
+TEST_P(JoinServiceTest, ClosedOrExpiredSessionsAnswer423) {
     sessions.Close(owner, session.id);
     auto closed = joins.Join({.code = session.code, .client = "c"});
     ASSERT_FALSE(closed);
@@ -67,7 +67,7 @@ TEST_F(JoinServiceTest, ClosedOrExpiredSessionsAnswer423) {
               "session_closed");
 }
 
-TEST_F(JoinServiceTest, UnknownAndMalformedCodes) {
+TEST_P(JoinServiceTest, UnknownAndMalformedCodes) {
     auto unknown = joins.Join({.code = WrongCode(), .client = "c"});
     EXPECT_EQ(unknown.error().kind, ErrorKind::kNotFound);
     EXPECT_EQ(unknown.error().code, "unknown_code");
@@ -78,7 +78,7 @@ TEST_F(JoinServiceTest, UnknownAndMalformedCodes) {
     EXPECT_EQ(joins.Join({.link = "nope", .client = "c"}).error().code, "unknown_code");
 }
 
-TEST_F(JoinServiceTest, GuessingIsThrottledPerClientWithAGrowingPenalty) {
+TEST_P(JoinServiceTest, GuessingIsThrottledPerClientWithAGrowingPenalty) {
     for (int i = 0; i < 5; ++i) {
         ASSERT_EQ(joins.Join({.code = WrongCode(), .client = "guesser"}).error().code,
                   "unknown_code");
@@ -101,7 +101,7 @@ TEST_F(JoinServiceTest, GuessingIsThrottledPerClientWithAGrowingPenalty) {
     EXPECT_EQ(joins.Join({.code = session.code, .client = "guesser"}).error().retry_after, 120s);
 }
 
-TEST_F(JoinServiceTest, AnIpv6ClientIsCountedByItsNetwork) {
+TEST_P(JoinServiceTest, AnIpv6ClientIsCountedByItsNetwork) {
     // Stepping through the addresses of one /64 does not buy fresh tries.
     for (int i = 0; i < 5; ++i) {
         joins.Join({.code = WrongCode(), .client = "2001:db8:7:1::" + std::to_string(i + 1)});
@@ -111,7 +111,7 @@ TEST_F(JoinServiceTest, AnIpv6ClientIsCountedByItsNetwork) {
     EXPECT_TRUE(joins.Join({.code = session.code, .client = "2001:db8:7:2::1"}));
 }
 
-TEST_F(JoinServiceTest, ManyAddressesTogetherAreNoticedAndEachIsBlockedAtItsFirstMiss) {
+TEST_P(JoinServiceTest, ManyAddressesTogetherAreNoticedAndEachIsBlockedAtItsFirstMiss) {
     JoinService guarded(database, clock, random, util::Throttle::Settings{},
                       {.wrong_codes_per_minute = 10});
     const auto wrong = WrongCode();
@@ -136,7 +136,7 @@ TEST_F(JoinServiceTest, ManyAddressesTogetherAreNoticedAndEachIsBlockedAtItsFirs
     EXPECT_EQ(guarded.Stats().alarms, 1);
 }
 
-TEST_F(JoinServiceTest, CountsJoinsAndRefusalsByCode) {
+TEST_P(JoinServiceTest, CountsJoinsAndRefusalsByCode) {
     EXPECT_TRUE(joins.Join({.code = session.code, .client = "198.51.100.1"}));
     joins.Join({.code = WrongCode(), .client = "198.51.100.2"});
     joins.Join({.code = "12", .client = "198.51.100.3"});
@@ -155,6 +155,8 @@ TEST(SessionCode, IsExactlySixDigits) {
     EXPECT_FALSE(IsSessionCode("01234a"));
     EXPECT_FALSE(IsSessionCode("０１２３４５"));
 }
+
+CONVENE_ON_BOTH_ENGINES(JoinServiceTest);
 
 }  // namespace
 }  // namespace convene::domain

@@ -62,7 +62,7 @@ protected:
     std::vector<model::EventSession> dated;
 };
 
-TEST_F(RegistrationServiceTest, RegisteringQueuesAConfirmationWithAnInvitationAndTwoReminders) {
+TEST_P(RegistrationServiceTest, RegisteringQueuesAConfirmationWithAnInvitationAndTwoReminders) {
     const auto registered = Register("vi@example.org");
     EXPECT_TRUE(registered.link.starts_with("http://convene.test/r/rtk_")) << registered.link;
     EXPECT_EQ(registered.registrant.registration.timezone, "America/New_York");
@@ -95,7 +95,7 @@ TEST_F(RegistrationServiceTest, RegisteringQueuesAConfirmationWithAnInvitationAn
     }
 }
 
-TEST_F(RegistrationServiceTest, RemindersBecomeDueOnTheClock) {
+TEST_P(RegistrationServiceTest, RemindersBecomeDueOnTheClock) {
     Register("vi@example.org");
     auto due = [&] {
         auto db = database.Acquire();
@@ -114,13 +114,13 @@ TEST_F(RegistrationServiceTest, RemindersBecomeDueOnTheClock) {
     EXPECT_EQ(due().size(), 2u);
 }
 
-TEST_F(RegistrationServiceTest, ALateRegistrationOnlyGetsTheRemindersStillAhead) {
+TEST_P(RegistrationServiceTest, ALateRegistrationOnlyGetsTheRemindersStillAhead) {
     clock.Set(At("2026-12-01T06:00:00Z"));  // three hours before
     Register("late@example.org");
     EXPECT_EQ(DueTimes("registration_reminder"), std::vector{At("2026-12-01T08:00:00Z")});
 }
 
-TEST_F(RegistrationServiceTest, OneRegistrationPerPersonPerSessionSeveralDatesAllowed) {
+TEST_P(RegistrationServiceTest, OneRegistrationPerPersonPerSessionSeveralDatesAllowed) {
     Register("vi@example.org");
     auto again = registrations.Register(event.slug, {dated[0].id, "Vi", "VI@Example.org", {}});
     EXPECT_EQ(again.error().code, "already_registered");
@@ -130,7 +130,7 @@ TEST_F(RegistrationServiceTest, OneRegistrationPerPersonPerSessionSeveralDatesAl
     EXPECT_EQ(event_service.ListSessions(organizer, event.id)->at(1).registrant_count, 1);
 }
 
-TEST_F(RegistrationServiceTest, BadRegistrationsAreRefused) {
+TEST_P(RegistrationServiceTest, BadRegistrationsAreRefused) {
     auto code = [&](RegistrationRequest request, std::string slug = "weekly-demo") {
         auto result = registrations.Register(slug, request);
         return result ? std::string("ok") : result.error().code;
@@ -146,7 +146,7 @@ TEST_F(RegistrationServiceTest, BadRegistrationsAreRefused) {
     EXPECT_TRUE(Outbox().empty());
 }
 
-TEST_F(RegistrationServiceTest, AMoveRescheduleRemindersAndSendsAnUpdatedInvitation) {
+TEST_P(RegistrationServiceTest, AMoveRescheduleRemindersAndSendsAnUpdatedInvitation) {
     const auto registered = Register("vi@example.org");
     auto moved = event_service.UpdateSession(organizer, event.id, dated[0].id,
                                              {"2026-12-02T15:30", std::nullopt, std::nullopt,
@@ -176,7 +176,7 @@ TEST_F(RegistrationServiceTest, AMoveRescheduleRemindersAndSendsAnUpdatedInvitat
     EXPECT_EQ(Queued("registration_moved").size(), 1u);
 }
 
-TEST_F(RegistrationServiceTest, WhenAZonesRulesChangeFutureSessionsKeepTheirWallTime) {
+TEST_P(RegistrationServiceTest, WhenAZonesRulesChangeFutureSessionsKeepTheirWallTime) {
     Register("vi@example.org", "America/New_York", 1);
     // As if `starts_at` had been computed under older rules for Paris (an hour off): the wall
     // time 10:00 is the truth, so start-up puts the instant back where today's rules say.
@@ -199,7 +199,7 @@ TEST_F(RegistrationServiceTest, WhenAZonesRulesChangeFutureSessionsKeepTheirWall
     EXPECT_EQ(event_service.RealignStarts(), 0);  // nothing left to move
 }
 
-TEST_F(RegistrationServiceTest, AddingOneMoreTakesAfterTheLatestSession) {
+TEST_P(RegistrationServiceTest, AddingOneMoreTakesAfterTheLatestSession) {
     ASSERT_TRUE(event_service.UpdateSession(organizer, event.id, dated[1].id,
                                             {std::nullopt, std::nullopt, 90, std::nullopt}));
     auto added = event_service.AddSessions(organizer, event.id, {});
@@ -210,7 +210,7 @@ TEST_F(RegistrationServiceTest, AddingOneMoreTakesAfterTheLatestSession) {
     EXPECT_EQ(added->at(0).duration_minutes, 90);
 }
 
-TEST_F(RegistrationServiceTest, CancelStopsEveryEmailStillDueAndSendsACancellation) {
+TEST_P(RegistrationServiceTest, CancelStopsEveryEmailStillDueAndSendsACancellation) {
     const auto registered = Register("vi@example.org");
     Register("other@example.org", "Asia/Kolkata");
     auto cancelled = event_service.CancelSession(organizer, event.id, dated[0].id, true);
@@ -243,14 +243,14 @@ TEST_F(RegistrationServiceTest, CancelStopsEveryEmailStillDueAndSendsACancellati
     EXPECT_EQ(Queued("registration_cancelled").size(), 2u);
 }
 
-TEST_F(RegistrationServiceTest, ASessionWithRegistrantsIsCancelledNotDeleted) {
+TEST_P(RegistrationServiceTest, ASessionWithRegistrantsIsCancelledNotDeleted) {
     Register("vi@example.org");
     EXPECT_EQ(event_service.DeleteSession(organizer, event.id, dated[0].id, true).error().code,
               "has_registrants");
     EXPECT_TRUE(event_service.DeleteSession(organizer, event.id, dated[1].id, true));
 }
 
-TEST_F(RegistrationServiceTest, APersonalLinkCountsDownThenEntersTheRoomAsTheSamePerson) {
+TEST_P(RegistrationServiceTest, APersonalLinkCountsDownThenEntersTheRoomAsTheSamePerson) {
     const auto token = TokenOf(Register("vi@example.org").link);
     EXPECT_EQ(registrations.Resolve("rtk_unknown").error().code, "link_not_found");
     EXPECT_EQ(registrations.Resolve(token)->state, LinkState::kCountdown);
@@ -280,7 +280,7 @@ TEST_F(RegistrationServiceTest, APersonalLinkCountsDownThenEntersTheRoomAsTheSam
     EXPECT_EQ(registrations.Enter(token, first->participant_token).error().code, "session_closed");
 }
 
-TEST_F(RegistrationServiceTest, TheRoomFollowsItsSessionMovedThenClosedOnCancel) {
+TEST_P(RegistrationServiceTest, TheRoomFollowsItsSessionMovedThenClosedOnCancel) {
     auto room = event_service.EnterRoom(organizer, event.id, dated[0].id);
     ASSERT_TRUE(room);
     EXPECT_EQ(room->kind, model::SessionKind::kEvent);
@@ -302,7 +302,7 @@ TEST_F(RegistrationServiceTest, TheRoomFollowsItsSessionMovedThenClosedOnCancel)
     EXPECT_TRUE(registrations.IsCancelledRoom(room->id));
 }
 
-TEST_F(RegistrationServiceTest, TheOrganizerRegistersAndRemovesPeopleByHand) {
+TEST_P(RegistrationServiceTest, TheOrganizerRegistersAndRemovesPeopleByHand) {
     const auto other = NewUser("other@example.org");
     EXPECT_EQ(registrations
                   .RegisterByOrganizer(other, event.id, {dated[0].id, "Al", "al@example.org", {}})
@@ -327,7 +327,7 @@ TEST_F(RegistrationServiceTest, TheOrganizerRegistersAndRemovesPeopleByHand) {
     EXPECT_FALSE(registrations.Resolve(TokenOf(added->link)));
 }
 
-TEST_F(RegistrationServiceTest, ParticipantsCountUniqueVisitorsRegistrationsAndAttendance) {
+TEST_P(RegistrationServiceTest, ParticipantsCountUniqueVisitorsRegistrationsAndAttendance) {
     EXPECT_TRUE(registrations.PublicView(event.slug, "visitor-1"));
     EXPECT_TRUE(registrations.PublicView(event.slug, "visitor-1"));
     EXPECT_TRUE(registrations.PublicView(event.slug, "visitor-2"));
@@ -353,6 +353,8 @@ TEST_F(RegistrationServiceTest, ParticipantsCountUniqueVisitorsRegistrationsAndA
     ASSERT_EQ(view->sessions.size(), 1u);
     EXPECT_EQ(view->sessions[0].id, dated[1].id);
 }
+
+CONVENE_ON_BOTH_ENGINES(RegistrationServiceTest);
 
 }  // namespace
 }  // namespace convene::domain

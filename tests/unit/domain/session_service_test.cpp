@@ -31,7 +31,7 @@ protected:
     model::User other;
 };
 
-TEST_F(SessionServiceTest, CreateOpensAStandardSessionForTheOwnersDefaultDuration) {
+TEST_P(SessionServiceTest, CreateOpensAStandardSessionForTheOwnersDefaultDuration) {
     const auto session = Create();
     EXPECT_EQ(session.status, SessionStatus::kOpen);
     EXPECT_EQ(session.kind, SessionKind::kStandard);
@@ -46,13 +46,13 @@ TEST_F(SessionServiceTest, CreateOpensAStandardSessionForTheOwnersDefaultDuratio
     EXPECT_EQ(Create().ends_at, clock.Now() + std::chrono::days{45});
 }
 
-TEST_F(SessionServiceTest, CreateTakesADurationOrAnEndDate) {
+TEST_P(SessionServiceTest, CreateTakesADurationOrAnEndDate) {
     EXPECT_EQ(Create("a", {.duration_days = 3}).ends_at, clock.Now() + std::chrono::days{3});
     const auto at = clock.Now() + 90min;
     EXPECT_EQ(Create("b", {.ends_at = at}).ends_at, at);
 }
 
-TEST_F(SessionServiceTest, MainSessionsHaveNoEndDate) {
+TEST_P(SessionServiceTest, MainSessionsHaveNoEndDate) {
     const auto main = Create("Main room", {.kind = SessionKind::kMain});
     EXPECT_EQ(main.kind, SessionKind::kMain);
     EXPECT_FALSE(main.ends_at);
@@ -63,7 +63,7 @@ TEST_F(SessionServiceTest, MainSessionsHaveNoEndDate) {
               "invalid_ends_at");
 }
 
-TEST_F(SessionServiceTest, CreateRefusesBadInput) {
+TEST_P(SessionServiceTest, CreateRefusesBadInput) {
     EXPECT_EQ(ErrorCode(sessions.Create(owner, {.title = ""})), "invalid_title");
     EXPECT_EQ(ErrorCode(sessions.Create(owner, {.title = std::string(201, 't')})), "invalid_title");
     EXPECT_EQ(ErrorCode(sessions.Create(owner, {.title = "a\nb"})), "invalid_title");
@@ -79,13 +79,13 @@ TEST_F(SessionServiceTest, CreateRefusesBadInput) {
     EXPECT_TRUE(sessions.List(owner, {}).empty());
 }
 
-TEST_F(SessionServiceTest, CodesAreDistinct) {
+TEST_P(SessionServiceTest, CodesAreDistinct) {
     std::set<std::string> codes;
     for (int i = 0; i < 200; ++i) codes.insert(Create("s" + std::to_string(i)).code);
     EXPECT_EQ(codes.size(), 200u);
 }
 
-TEST_F(SessionServiceTest, StrangersSeeNothingCoFacilitatorsSeeAndCoHost) {
+TEST_P(SessionServiceTest, StrangersSeeNothingCoFacilitatorsSeeAndCoHost) {
     const auto session = Create();
     EXPECT_EQ(ErrorCode(sessions.Get(other, session.id)), "session_not_found");
     EXPECT_EQ(sessions.Get(other, session.id).error().kind, ErrorKind::kNotFound);
@@ -109,7 +109,7 @@ TEST_F(SessionServiceTest, StrangersSeeNothingCoFacilitatorsSeeAndCoHost) {
     EXPECT_EQ(sessions.Audit(other, session.id).error().code, "owner_only");
 }
 
-TEST_F(SessionServiceTest, ListFiltersByStatusAndRole) {
+TEST_P(SessionServiceTest, ListFiltersByStatusAndRole) {
     const auto mine_open = Create("mine open");
     const auto mine_closed = Create("mine closed");
     sessions.Close(owner, mine_closed.id);
@@ -130,7 +130,7 @@ TEST_F(SessionServiceTest, ListFiltersByStatusAndRole) {
               1u);
 }
 
-TEST_F(SessionServiceTest, CloseAndOpenRecordWhyAndWhen) {
+TEST_P(SessionServiceTest, CloseAndOpenRecordWhyAndWhen) {
     const auto session = Create();
     clock.Advance(1h);
     auto closed = sessions.Close(owner, session.id);
@@ -148,7 +148,7 @@ TEST_F(SessionServiceTest, CloseAndOpenRecordWhyAndWhen) {
 
 // Codes are unique among open sessions only: a server keeping many closed sessions does not run
 // out of the million codes. Joining finds the open holder of a code, else the one closed last.
-TEST_F(SessionServiceTest, AClosedSessionsCodeMayBeReusedAndReopeningDrawsANewOne) {
+TEST_P(SessionServiceTest, AClosedSessionsCodeMayBeReusedAndReopeningDrawsANewOne) {
     const auto first = Create("first");
     ASSERT_TRUE(sessions.Close(owner, first.id));
     const auto second = Create("second");
@@ -172,7 +172,7 @@ TEST_F(SessionServiceTest, AClosedSessionsCodeMayBeReusedAndReopeningDrawsANewOn
     EXPECT_EQ(ErrorCode(joins.Join({.code = first.code, .client = "10.0.0.1"})), "session_closed");
 }
 
-TEST_F(SessionServiceTest, ReopeningAnExpiredSessionGivesItANewEndDate) {
+TEST_P(SessionServiceTest, ReopeningAnExpiredSessionGivesItANewEndDate) {
     const auto session = Create("s", {.duration_days = 1});
     clock.Advance(std::chrono::days{2});
     ASSERT_EQ(sessions.CloseExpired(clock.Now()).size(), 1u);
@@ -186,7 +186,7 @@ TEST_F(SessionServiceTest, ReopeningAnExpiredSessionGivesItANewEndDate) {
     EXPECT_EQ(ErrorCode(sessions.Open(owner, session.id, clock.Now() - 1s)), "invalid_ends_at");
 }
 
-TEST_F(SessionServiceTest, EndDateChangesAreOwnerOnlyAndValidated) {
+TEST_P(SessionServiceTest, EndDateChangesAreOwnerOnlyAndValidated) {
     const auto session = Create();
     const auto before = end_date_changes;
     auto moved = sessions.Update(owner, session.id, {.duration_days = 2});
@@ -198,7 +198,7 @@ TEST_F(SessionServiceTest, EndDateChangesAreOwnerOnlyAndValidated) {
     EXPECT_EQ(ErrorCode(sessions.Update(owner, "nope", {.title = "x"})), "session_not_found");
 }
 
-TEST_F(SessionServiceTest, ANewCodeKillsTheOldCodeAndLink) {
+TEST_P(SessionServiceTest, ANewCodeKillsTheOldCodeAndLink) {
     const auto session = Create();
     auto redrawn = sessions.RegenerateCode(owner, session.id);
     ASSERT_TRUE(redrawn);
@@ -210,7 +210,7 @@ TEST_F(SessionServiceTest, ANewCodeKillsTheOldCodeAndLink) {
     EXPECT_TRUE(joins.Join({.link = redrawn->session.link_token, .client = "c"}));
 }
 
-TEST_F(SessionServiceTest, DuplicateIsANewOpenSessionOwnedByTheCaller) {
+TEST_P(SessionServiceTest, DuplicateIsANewOpenSessionOwnedByTheCaller) {
     const auto session = Create("Retro", {.duration_days = 2});
     sessions.Close(owner, session.id);
     AddFacilitator(session.id, other);
@@ -228,7 +228,7 @@ TEST_F(SessionServiceTest, DuplicateIsANewOpenSessionOwnedByTheCaller) {
     EXPECT_EQ(ErrorCode(sessions.Duplicate(stranger, session.id)), "session_not_found");
 }
 
-TEST_F(SessionServiceTest, TrashHidesTheSessionItsCodeAndLinkUntilRestored) {
+TEST_P(SessionServiceTest, TrashHidesTheSessionItsCodeAndLinkUntilRestored) {
     const auto session = Create();
     ASSERT_TRUE(sessions.Trash(owner, session.id));
     EXPECT_EQ(ErrorCode(sessions.Get(owner, session.id)), "session_not_found");
@@ -248,7 +248,7 @@ TEST_F(SessionServiceTest, TrashHidesTheSessionItsCodeAndLinkUntilRestored) {
     EXPECT_EQ(ErrorCode(sessions.Restore(owner, session.id)), "session_not_found");
 }
 
-TEST_F(SessionServiceTest, TrashIsPurgedAfterThirtyDays) {
+TEST_P(SessionServiceTest, TrashIsPurgedAfterThirtyDays) {
     const auto session = Create();
     sessions.Trash(owner, session.id);
     clock.Advance(std::chrono::days{30} - 1s);
@@ -259,7 +259,7 @@ TEST_F(SessionServiceTest, TrashIsPurgedAfterThirtyDays) {
     EXPECT_EQ(ErrorCode(sessions.Restore(owner, session.id)), "session_not_found");
 }
 
-TEST_F(SessionServiceTest, ExpiryClosesAtTheEndDateToTheSecond) {
+TEST_P(SessionServiceTest, ExpiryClosesAtTheEndDateToTheSecond) {
     const auto soon = Create("soon", {.ends_at = clock.Now() + 10s});
     const auto later = Create("later", {.ends_at = clock.Now() + 20s});
     const auto main = Create("main", {.kind = SessionKind::kMain});
@@ -287,7 +287,7 @@ TEST_F(SessionServiceTest, ExpiryClosesAtTheEndDateToTheSecond) {
 // The wall clock may be set back or forward while the server runs (NTP after a long
 // suspend, an admin). End dates are wall-clock instants: a session closes when the clock reads
 // its end date, whatever the clock did before, and a jump over an end date does not skip it.
-TEST_F(SessionServiceTest, AClockJumpNeitherClosesEarlyNorSkipsAnEnd) {
+TEST_P(SessionServiceTest, AClockJumpNeitherClosesEarlyNorSkipsAnEnd) {
     const auto start = clock.Now();
     const auto soon = Create("soon", {.ends_at = start + 10s});
     const auto later = Create("later", {.ends_at = start + 20s});
@@ -311,7 +311,7 @@ TEST_F(SessionServiceTest, AClockJumpNeitherClosesEarlyNorSkipsAnEnd) {
     EXPECT_EQ(sessions.NextEndDate(), tomorrow.ends_at);
 }
 
-TEST_F(SessionServiceTest, EveryOwnerActionIsAudited) {
+TEST_P(SessionServiceTest, EveryOwnerActionIsAudited) {
     const auto session = Create();
     sessions.Close(owner, session.id);
     sessions.Open(owner, session.id, std::nullopt);
@@ -331,7 +331,7 @@ TEST_F(SessionServiceTest, EveryOwnerActionIsAudited) {
     EXPECT_NE((*audit)[3].detail.find("\"ends_at\""), std::string::npos);
 }
 
-TEST_F(SessionServiceTest, CommittedChangesArePublished) {
+TEST_P(SessionServiceTest, CommittedChangesArePublished) {
     using domain::SessionEvent;
     const auto session = Create();
     events.Clear();
@@ -356,7 +356,7 @@ TEST_F(SessionServiceTest, CommittedChangesArePublished) {
     EXPECT_TRUE(events.Events().empty());
 }
 
-TEST_F(SessionServiceTest, ExpiryIsPublished) {
+TEST_P(SessionServiceTest, ExpiryIsPublished) {
     const auto session = Create("s", {.ends_at = clock.Now() + 5s});
     events.Clear();
     clock.Advance(5s);
@@ -369,6 +369,8 @@ TEST(JsonObjectText, EscapesValues) {
     EXPECT_EQ(JsonObjectText({{"a", "x\"y\\z\n"}}), R"({"a":"x\"y\\z\u000a"})");
     EXPECT_EQ(JsonObjectText({}), "{}");
 }
+
+CONVENE_ON_BOTH_ENGINES(SessionServiceTest);
 
 }  // namespace
 }  // namespace convene::domain

@@ -33,7 +33,7 @@ protected:
     model::Session session;
 };
 
-TEST_F(SlideServiceTest, NewSessionsStartWithAnActiveJoinSlide) {
+TEST_P(SlideServiceTest, NewSessionsStartWithAnActiveJoinSlide) {
     auto deck = slides.List(owner, session.id);
     ASSERT_TRUE(deck);
     ASSERT_EQ(deck->slides.size(), 1u);
@@ -42,7 +42,7 @@ TEST_F(SlideServiceTest, NewSessionsStartWithAnActiveJoinSlide) {
     EXPECT_EQ(session.active_slide_id, deck->slides[0].id);
 }
 
-TEST_F(SlideServiceTest, AddAtTheEndOrAtAPosition) {
+TEST_P(SlideServiceTest, AddAtTheEndOrAtAPosition) {
     Add("B");
     Add("D");
     Add("C", 2);
@@ -56,7 +56,7 @@ TEST_F(SlideServiceTest, AddAtTheEndOrAtAPosition) {
               "invalid_position");
 }
 
-TEST_F(SlideServiceTest, EditAndReorder) {
+TEST_P(SlideServiceTest, EditAndReorder) {
     const auto a = Add("A");
     Add("B");
     Add("C");
@@ -78,7 +78,7 @@ TEST_F(SlideServiceTest, EditAndReorder) {
               "slide_not_found");
 }
 
-TEST_F(SlideServiceTest, ActivateAndRemove) {
+TEST_P(SlideServiceTest, ActivateAndRemove) {
     const auto a = Add("A");
     auto deck = slides.Activate(owner, session.id, a.id);
     ASSERT_TRUE(deck);
@@ -91,7 +91,7 @@ TEST_F(SlideServiceTest, ActivateAndRemove) {
     EXPECT_EQ(slides.Activate(owner, session.id, a.id).error().code, "slide_not_found");
 }
 
-TEST_F(SlideServiceTest, CoFacilitatorsEditStrangersSeeNothing) {
+TEST_P(SlideServiceTest, CoFacilitatorsEditStrangersSeeNothing) {
     EXPECT_EQ(slides.List(helper, session.id).error().code, "session_not_found");
     EXPECT_EQ(slides.Add(helper, session.id, {}).error().code, "session_not_found");
     AddFacilitator(session.id, helper);
@@ -100,7 +100,7 @@ TEST_F(SlideServiceTest, CoFacilitatorsEditStrangersSeeNothing) {
     EXPECT_TRUE(slides.Activate(helper, session.id, added->id));
 }
 
-TEST_F(SlideServiceTest, ContentIsValidated) {
+TEST_P(SlideServiceTest, ContentIsValidated) {
     EXPECT_EQ(slides.Add(owner, session.id, {SlideKind::kText, std::string(201, 't'), "", {}})
                   .error()
                   .code,
@@ -114,12 +114,12 @@ TEST_F(SlideServiceTest, ContentIsValidated) {
     EXPECT_TRUE(slides.Add(owner, session.id, {SlideKind::kText, "t", "line 1\nline 2", {}}));
 }
 
-TEST_F(SlideServiceTest, ASessionHoldsAtMost200Slides) {
+TEST_P(SlideServiceTest, ASessionHoldsAtMost200Slides) {
     for (int i = 1; i < SlideService::kMaxSlides; ++i) Add("s" + std::to_string(i));
     EXPECT_EQ(slides.Add(owner, session.id, {}).error().code, "too_many_slides");
 }
 
-TEST_F(SlideServiceTest, DuplicateCopiesTheSlidesAndWhichIsActive) {
+TEST_P(SlideServiceTest, DuplicateCopiesTheSlidesAndWhichIsActive) {
     Add("A");
     const auto b = Add("B");
     slides.Activate(owner, session.id, b.id);
@@ -132,6 +132,8 @@ TEST_F(SlideServiceTest, DuplicateCopiesTheSlidesAndWhichIsActive) {
     EXPECT_EQ(deck->active_slide_id, deck->slides[2].id);
     EXPECT_EQ(Titles(), (std::vector<std::string>{"Join", "A", "B"}));  // original untouched
 }
+
+CONVENE_ON_BOTH_ENGINES(SlideServiceTest);
 
 }  // namespace
 }  // namespace convene::domain

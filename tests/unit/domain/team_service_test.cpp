@@ -46,7 +46,7 @@ protected:
     std::vector<model::EventSession> dated;
 };
 
-TEST_F(TeamServiceTest, EveryEmailToATypedAddressComesFromOneHourlyBudgetPerUser) {
+TEST_P(TeamServiceTest, EveryEmailToATypedAddressComesFromOneHourlyBudgetPerUser) {
     // The world's budget is 300 an hour. Invitations take 297 of the organizer's...
     const auto session = sessions.Create(organizer, {.title = "Side room"})->session;
     std::vector<std::string> many;
@@ -81,7 +81,7 @@ TEST_F(TeamServiceTest, EveryEmailToATypedAddressComesFromOneHourlyBudgetPerUser
     EXPECT_TRUE(facilitators.Add(organizer, session.id, "co2@example.org"));
 }
 
-TEST_F(TeamServiceTest, TheTeamModeratesEverySessionThenIsAdjustedPerSession) {
+TEST_P(TeamServiceTest, TheTeamModeratesEverySessionThenIsAdjustedPerSession) {
     const auto first_room = RoomOf(0);  // a room made before the team: brought in step
     ASSERT_TRUE(team.AddTeamMember(organizer, event.id, "Tina@Example.org"));
     ASSERT_TRUE(team.AddTeamMember(organizer, event.id, "theo@example.org"));
@@ -125,7 +125,7 @@ TEST_F(TeamServiceTest, TheTeamModeratesEverySessionThenIsAdjustedPerSession) {
               "team_member_not_found");
 }
 
-TEST_F(TeamServiceTest, TeamMembersSeeTheEventAndEnterTheirRoomsButDoNotManageIt) {
+TEST_P(TeamServiceTest, TeamMembersSeeTheEventAndEnterTheirRoomsButDoNotManageIt) {
     ASSERT_TRUE(team.AddTeamMember(organizer, event.id, "tina@example.org"));
     EXPECT_TRUE(event_service.Get(tina, event.id));
     EXPECT_EQ(event_service.List(tina).size(), 1u);
@@ -148,7 +148,7 @@ TEST_F(TeamServiceTest, TeamMembersSeeTheEventAndEnterTheirRoomsButDoNotManageIt
     EXPECT_TRUE(event_service.List(theo).empty());
 }
 
-TEST_F(TeamServiceTest, ASpeakerGetsTheirLinkByEmailAndModeratesTheirSessionOnly) {
+TEST_P(TeamServiceTest, ASpeakerGetsTheirLinkByEmailAndModeratesTheirSessionOnly) {
     auto speaker = team.AddSpeaker(organizer, event.id, dated[0].id, "Sam Speaker",
                                    "sam@example.org");
     ASSERT_TRUE(speaker);
@@ -193,7 +193,7 @@ TEST_F(TeamServiceTest, ASpeakerGetsTheirLinkByEmailAndModeratesTheirSessionOnly
     EXPECT_EQ(team.EnterAsSpeaker(token).error().code, "link_not_found");
 }
 
-TEST_F(TeamServiceTest, ASpeakerLinkNeverSignsIntoAnAccountThatHasAPassword) {
+TEST_P(TeamServiceTest, ASpeakerLinkNeverSignsIntoAnAccountThatHasAPassword) {
     ASSERT_TRUE(team.AddSpeaker(organizer, event.id, dated[0].id, "Tina", "tina@example.org"));
     std::string token;
     {
@@ -213,7 +213,7 @@ TEST_F(TeamServiceTest, ASpeakerLinkNeverSignsIntoAnAccountThatHasAPassword) {
     EXPECT_FALSE(team.IsCancelledSpeakerLink("stk_nope"));
 }
 
-TEST_F(TeamServiceTest, AReplayShowsTheRoomsSlidesAndAttendanceToTheTeam) {
+TEST_P(TeamServiceTest, AReplayShowsTheRoomsSlidesAndAttendanceToTheTeam) {
     const auto room = RoomOf(0);
     auto deck = slides.List(organizer, room);
     ASSERT_TRUE(deck);
@@ -278,6 +278,8 @@ TEST_F(TeamServiceTest, AReplayShowsTheRoomsSlidesAndAttendanceToTheTeam) {
     EXPECT_EQ(event_service.UpdateSession(tina, event.id, dated[0].id, recording).error().code,
               "event_not_found");
 }
+
+CONVENE_ON_BOTH_ENGINES(TeamServiceTest);
 
 }  // namespace
 }  // namespace convene::domain
