@@ -47,9 +47,9 @@ std::unique_ptr<storage::Database> OpenDatabase(const Config& config) {
     const int found = storage::PeekSchemaVersion(config.db_path);
     const int latest = storage::LatestSchemaVersion();
     if (found > latest) {
-        throw std::runtime_error("database " + config.db_path + " has schema version " +
-                                 std::to_string(found) + ", newer than this Convene (" +
-                                 std::to_string(latest) +
+        throw std::runtime_error("database " + storage::DisplayName(config.db_path) +
+                                 " has schema version " + std::to_string(found) +
+                                 ", newer than this Convene (" + std::to_string(latest) +
                                  "); upgrade Convene. The database was not changed.");
     }
     auto database = std::make_unique<storage::Database>(
@@ -113,10 +113,12 @@ std::string MailSender(const Config& config, const std::string& base_url) {
     return from;
 }
 
-/// SMTP when --smtp-url is set, else .eml files in a folder beside the database.
+/// SMTP when --smtp-url is set, else .eml files in a folder beside the database (in the
+/// working directory for a PostgreSQL database).
 std::unique_ptr<mail::Mailer> MakeMailer(const Config& config) {
     if (config.smtp_url.empty()) {
-        const auto folder = config.db_path + "-mail";
+        const auto folder =
+            storage::IsPostgresUrl(config.db_path) ? "convene-mail" : config.db_path + "-mail";
         spdlog::warn("no --smtp-url: email is written as .eml files to {}", folder);
         return std::make_unique<mail::FileMailer>(folder);
     }
@@ -284,6 +286,11 @@ App::App(Config config, Overrides overrides) : parts_(std::make_unique<Parts>())
 
     if (p.config.db_path != ":memory:" && !p.config.db_path.starts_with("file:")) {
         p.exclusive = storage::ExclusiveUse::TryTake(p.config.db_path);
+        if (!p.exclusive && storage::IsPostgresUrl(p.config.db_path)) {
+            throw std::runtime_error("another Convene server is running on " +
+                                     storage::DisplayName(p.config.db_path) +
+                                     " (this version runs one server per PostgreSQL database)");
+        }
         if (!p.exclusive) {
             throw std::runtime_error("another Convene server is running on " + p.config.db_path +
                                      " (it holds " + p.config.db_path + ".lock)");
@@ -430,7 +437,7 @@ int RunServer(const Config& config) {
         App app(config);
         const auto port = app.Start();
         spdlog::info("convene {} listening on {}:{}, database {} (schema {}), base URL {}",
-                     CONVENE_VERSION, config.host, port, config.db_path,
+                     CONVENE_VERSION, config.host, port, storage::DisplayName(config.db_path),
                      storage::LatestSchemaVersion(), app.BaseUrl());
         app.WaitForSignal();
         app.Stop();
@@ -483,9 +490,10 @@ int RunMigrate(const Config& config, bool dry_run) {
         const int found = storage::PeekSchemaVersion(config.db_path);
         const int latest = storage::LatestSchemaVersion();
         if (found > latest) {
-            throw std::runtime_error("database " + config.db_path + " has schema version " +
-                                     std::to_string(found) + ", newer than this Convene (" +
-                                     std::to_string(latest) + "); nothing was changed");
+            throw std::runtime_error("database " + storage::DisplayName(config.db_path) +
+                                     " has schema version " + std::to_string(found) +
+                                     ", newer than this Convene (" + std::to_string(latest) +
+                                     "); nothing was changed");
         }
         std::string pending;
         for (const auto& migration : storage::EmbeddedMigrations()) {
@@ -493,13 +501,14 @@ int RunMigrate(const Config& config, bool dry_run) {
                 pending += fmt::format("\n  {:04}_{}", migration.version, migration.name);
             }
         }
-        const auto head = config.db_path + " is at schema " + std::to_string(found) + " of " +
+        const auto head = storage::DisplayName(config.db_path) + " is at schema " + std::to_string(found) + " of " +
                           std::to_string(latest);
         if (pending.empty()) return head + ": nothing to apply";
         if (dry_run) return head + "; would apply:" + pending;
         const auto use = storage::ExclusiveUse::TryTake(config.db_path);
         if (!use) {
-            throw std::runtime_error("a Convene server is running on " + config.db_path +
+            throw std::runtime_error("a Convene server is running on " +
+                                     storage::DisplayName(config.db_path) +
                                      ": stop it first (or let it migrate at its start)");
         }
         OpenDatabase(config);

@@ -8,7 +8,6 @@
 #include "convene/domain/account_service.hpp"
 #include "convene/domain/validation.hpp"
 #include "convene/http/router.hpp"
-#include "convene/storage/connection.hpp"
 #include "convene/storage/migrator.hpp"
 #include "convene/util/logging.hpp"
 
@@ -48,12 +47,7 @@ std::string ApplyListen(Config& config, const std::string& value) {
 }
 
 std::string ApplyDb(Config& config, const std::string& value) {
-    if (value.empty()) return "expected a file path";
-    // The storage layer speaks PostgreSQL, but the schema and the rest of running on it are
-    // still being built: say so rather than fail on the first migration.
-    if (storage::IsPostgresUrl(value)) {
-        return "PostgreSQL is not supported by this version yet: give an SQLite file";
-    }
+    if (value.empty()) return "expected a file path or a postgres:// URL";
     config.db_path = value;
     return {};
 }
@@ -177,7 +171,8 @@ std::string ApplyRequestTimeout(Config& config, const std::string& value) {
 constexpr Option kOptions[] = {
     {"--listen", "CONVENE_LISTEN", "HOST:PORT", "address to listen on (127.0.0.1:8080)",
      ApplyListen},
-    {"--db", "CONVENE_DB", "PATH", "SQLite database file (./convene.db)", ApplyDb},
+    {"--db", "CONVENE_DB", "PATH",
+     "SQLite database file (./convene.db), or a postgres:// URL (one node for now)", ApplyDb},
     {"--sqlite-synchronous", "CONVENE_SQLITE_SYNCHRONOUS", "MODE",
      "normal|full: FULL waits for the disk at every commit (normal)", ApplySqliteSynchronous},
     {"--base-url", "CONVENE_BASE_URL", "URL",

@@ -55,6 +55,18 @@ void RemoveWithCompanions(const std::string& path) {
 }  // namespace
 
 std::optional<ExclusiveUse> ExclusiveUse::TryTake(const std::string& db_path) {
+    if (IsPostgresUrl(db_path)) {
+        auto holder = std::make_unique<Connection>(db_path, kBusyTimeout);
+        // Held until the connection closes, by the process's exit at worst.
+        // Per schema of the database, as the writers' lock (postgres_engine.cpp).
+        const bool taken = holder
+                               ->Prepare("SELECT pg_try_advisory_lock(1131376247, "
+                                         "hashtext(current_schema()))")
+                               .ReadOne([](const Statement& row) { return row.Int(0) == 1; })
+                               .value_or(false);
+        if (!taken) return std::nullopt;
+        return ExclusiveUse(std::move(holder));
+    }
     const auto path = db_path + ".lock";
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
@@ -67,12 +79,14 @@ std::optional<ExclusiveUse> ExclusiveUse::TryTake(const std::string& db_path) {
     return ExclusiveUse(fd);
 }
 
-ExclusiveUse::ExclusiveUse(ExclusiveUse&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+ExclusiveUse::ExclusiveUse(ExclusiveUse&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), holder_(std::move(other.holder_)) {}
 
 ExclusiveUse& ExclusiveUse::operator=(ExclusiveUse&& other) noexcept {
     if (this != &other) {
         if (fd_ >= 0) ::close(fd_);
         fd_ = std::exchange(other.fd_, -1);
+        holder_ = std::move(other.holder_);
     }
     return *this;
 }
@@ -81,7 +95,19 @@ ExclusiveUse::~ExclusiveUse() {
     if (fd_ >= 0) ::close(fd_);  // closing lets the lock go
 }
 
+namespace {
+
+void RefusePostgres(const std::string& db_path) {
+    if (IsPostgresUrl(db_path)) {
+        throw std::runtime_error("backup and restore copy SQLite files; back up a PostgreSQL "
+                                 "database with pg_dump and restore it with pg_restore");
+    }
+}
+
+}  // namespace
+
 BackupResult Backup(const std::string& db_path, const std::string& target) {
+    RefusePostgres(db_path);
     if (!std::filesystem::exists(db_path)) {
         throw std::runtime_error("there is no database at " + db_path);
     }
@@ -109,6 +135,7 @@ BackupResult Backup(const std::string& db_path, const std::string& target) {
 }
 
 BackupResult Restore(const std::string& source, const std::string& db_path) {
+    RefusePostgres(db_path);
     if (!std::filesystem::exists(source)) throw std::runtime_error("there is no file " + source);
     const auto use = ExclusiveUse::TryTake(db_path);
     if (!use) {

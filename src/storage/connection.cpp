@@ -39,6 +39,25 @@ bool IsPostgresUrl(std::string_view path) {
     return path.starts_with("postgres://") || path.starts_with("postgresql://");
 }
 
+std::string DisplayName(std::string_view path) {
+    if (!IsPostgresUrl(path)) return std::string(path);
+    std::string shown(path);
+    const auto authority = shown.find("://") + 3;
+    const auto authority_end = shown.find_first_of("/?", authority);
+    const auto at = shown.rfind('@', authority_end);
+    if (at != std::string::npos && at > authority) {
+        const auto colon = shown.find(':', authority);
+        if (colon < at) shown.replace(colon + 1, at - colon - 1, "***");
+    }
+    for (auto key = shown.find("password="); key != std::string::npos;
+         key = shown.find("password=", key + 1)) {
+        if (key > 0 && shown[key - 1] != '?' && shown[key - 1] != '&') continue;
+        const auto value = key + 9;
+        shown.replace(value, shown.find('&', value) - value, "***");
+    }
+    return shown;
+}
+
 Connection::Connection(const std::string& path, std::chrono::milliseconds busy_timeout,
                        Mode mode, bool synchronous_full)
     : busy_timeout_(busy_timeout) {

@@ -96,6 +96,7 @@ Database::Health Database::Probe(std::int64_t now_seconds) noexcept {
 
 void Database::Checkpoint() {
     auto lease = Acquire();
+    if (lease->IsPostgres()) return;  // the server keeps its own write-ahead log
     lease->Execute("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 

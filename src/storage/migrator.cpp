@@ -53,6 +53,10 @@ int LatestSchemaVersion() {
 }
 
 int PeekSchemaVersion(const std::string& path) {
+    if (IsPostgresUrl(path)) {
+        Connection connection(path, std::chrono::milliseconds{5000}, Connection::Mode::kReadOnly);
+        return connection.UserVersion();
+    }
     std::error_code ec;
     if (path == ":memory:" || path.starts_with("file:") || !std::filesystem::exists(path, ec)) {
         return 0;

@@ -19,8 +19,11 @@ namespace convene::storage::detail {
 namespace {
 
 constexpr std::string_view kBeginWrite = "BEGIN ISOLATION LEVEL READ COMMITTED";
-/// The advisory lock every write transaction takes ("Convene" in ASCII), held to its end.
-constexpr std::string_view kTakeWriterLock = "SELECT pg_advisory_xact_lock(18932014700719717)";
+/// The advisory lock every write transaction takes, held to its end: one per schema of the
+/// database ("Conv" in ASCII, then the schema's hash), so that Convenes on separate schemas of
+/// one database do not wait for each other.
+constexpr std::string_view kTakeWriterLock =
+    "SELECT pg_advisory_xact_lock(1131376246, hashtext(current_schema()))";
 /// A read transaction sees one snapshot, as SQLite's do.
 constexpr std::string_view kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 

@@ -6,6 +6,7 @@
 #include "convene/app/config.hpp"
 #include "convene/util/time.hpp"
 #include "http_client.hpp"
+#include "test_databases.hpp"
 #include "test_server.hpp"
 
 namespace convene {
@@ -34,20 +35,29 @@ json WaitUntilClosed(HttpClient& client, const std::string& id, util::Instant de
     }
 }
 
-class SessionsIntegration : public ::testing::Test {
+app::Config On(const testing::TestDatabase& database) {
+    app::Config config;
+    config.db_path = database.Url();
+    return config;
+}
+
+// On an SQLite file and on PostgreSQL: the timer closes each session to the second on both.
+class SessionsIntegration : public ::testing::TestWithParam<std::string> {
 protected:
-    SessionsIntegration() : client(server.Port(), server.BaseUrl()) {
+    SessionsIntegration()
+        : database(GetParam()), server(On(database)), client(server.Port(), server.BaseUrl()) {
         EXPECT_EQ(client.PostJson("/api/auth/signup", {{"email", "ann@example.org"},
                                                        {"password", "long enough"},
                                                        {"name", "Ann"}})
                       .status,
                   201);
     }
+    testing::TestDatabase database;
     TestServer server;
     HttpClient client;
 };
 
-TEST_F(SessionsIntegration, ASessionClosesByItselfAtItsEndDate) {
+TEST_P(SessionsIntegration, ASessionClosesByItselfAtItsEndDate) {
     const auto ends_at = Now() + 2s;
     auto session = CreateSession(client, ends_at);
     auto participant = HttpClient(server.Port()).PostJson("/api/join", {{"code", session["code"]}});
@@ -61,7 +71,7 @@ TEST_F(SessionsIntegration, ASessionClosesByItselfAtItsEndDate) {
               423);
 }
 
-TEST_F(SessionsIntegration, MovingTheEndDateReArmsTheTimer) {
+TEST_P(SessionsIntegration, MovingTheEndDateReArmsTheTimer) {
     // A far end date arms nothing soon; moving it close must wake the scheduler.
     auto session = CreateSession(client, Now() + std::chrono::days{3});
     const auto ends_at = Now() + 2s;
@@ -73,7 +83,7 @@ TEST_F(SessionsIntegration, MovingTheEndDateReArmsTheTimer) {
     EXPECT_EQ(closed["closed_at"], util::FormatRfc3339(ends_at));
 }
 
-TEST_F(SessionsIntegration, ASessionThatExpiredWhileTheServerWasDownIsClosedAtStartUp) {
+TEST_P(SessionsIntegration, ASessionThatExpiredWhileTheServerWasDownIsClosedAtStartUp) {
     const auto ends_at = Now() + 2s;
     auto session = CreateSession(client, ends_at);
     const auto cookie = client.Cookies();
@@ -88,6 +98,27 @@ TEST_F(SessionsIntegration, ASessionThatExpiredWhileTheServerWasDownIsClosedAtSt
     EXPECT_EQ(closed["status"], "closed");  // at once: no polling here
     EXPECT_EQ(closed["closed_at"], util::FormatRfc3339(ends_at));
     EXPECT_EQ(closed["close_reason"], "expiry");
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, SessionsIntegration, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& engine) {
+                             return engine.param;
+                         });
+
+// Until the nodes share their jobs and live state, one server per PostgreSQL database: a
+// second is refused at its start, saying why, and the first goes on serving.
+TEST(PostgresServer, ASecondServerOnTheSameDatabaseIsRefused) {
+    testing::TestDatabase database("postgres");
+    TestServer first(On(database));
+    try {
+        TestServer second(On(database));
+        FAIL() << "two servers on one database";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("one server per PostgreSQL database"),
+                  std::string::npos)
+            << e.what();
+    }
+    EXPECT_EQ(HttpClient(first.Port()).Get("/healthz").status, 200);
 }
 
 /// Sends 5 wrong codes claiming to come from `forwarded_for`, then the right code.

@@ -1,8 +1,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+
+#include "convene/storage/connection.hpp"
 
 namespace convene::storage {
 
@@ -12,7 +15,9 @@ namespace convene::storage {
 class ExclusiveUse {
 public:
     /// Takes the lock of `db_path`; nullopt when another process holds it. Throws
-    /// std::runtime_error when the lock file cannot be opened.
+    /// std::runtime_error when the lock file cannot be opened. On PostgreSQL the lock is a
+    /// session advisory lock held by a connection of its own: one node per database until
+    /// the nodes share their jobs and live state (issue 11).
     static std::optional<ExclusiveUse> TryTake(const std::string& db_path);
     ExclusiveUse(ExclusiveUse&& other) noexcept;
     ExclusiveUse& operator=(ExclusiveUse&& other) noexcept;
@@ -20,7 +25,9 @@ public:
 
 private:
     explicit ExclusiveUse(int fd) : fd_(fd) {}
+    explicit ExclusiveUse(std::unique_ptr<Connection> holder) : holder_(std::move(holder)) {}
     int fd_ = -1;
+    std::unique_ptr<Connection> holder_;
 };
 
 struct BackupResult {

@@ -187,6 +187,10 @@ class Engine;
 /// URI form) rather than an SQLite file.
 bool IsPostgresUrl(std::string_view path);
 
+/// `path` as logs and messages show it: a PostgreSQL URL without its password (in the
+/// user-info part or a `password=` parameter); a file path as it is.
+std::string DisplayName(std::string_view path);
+
 /// One connection to the database: an SQLite file (WAL, foreign keys, a busy timeout) or a
 /// PostgreSQL server (IsPostgresUrl), with a statement cache. Not thread-safe: one thread
 /// uses it at a time (the Database hands it out).

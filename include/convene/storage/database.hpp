@@ -65,7 +65,8 @@ public:
     /// readiness reports. Never throws.
     Health Probe(std::int64_t now_seconds) noexcept;
 
-    /// Copies the WAL into the main file and truncates it (on a clean shutdown).
+    /// Copies the WAL into the main file and truncates it (on a clean shutdown; nothing to do
+    /// on PostgreSQL).
     void Checkpoint();
 
     const std::string& Path() const { return settings_.path; }

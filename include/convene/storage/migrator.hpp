@@ -38,7 +38,7 @@ std::vector<Migration> ParseMigrations(std::span<const util::EmbeddedFile> files
 int LatestSchemaVersion();
 
 /// The schema version of the database file at `path` without changing the file in any way;
-/// 0 when the file does not exist yet.
+/// 0 when the file does not exist yet (or, on PostgreSQL, has no schema yet).
 int PeekSchemaVersion(const std::string& path);
 
 /// Applies every migration above the database's schema version (SQLite's `user_version`,

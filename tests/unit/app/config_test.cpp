@@ -81,8 +81,6 @@ TEST(Config, BadValuesGiveOneClearLine) {
     EXPECT_NE(Error({"--bogus"}).find("unknown flag"), std::string::npos);
     EXPECT_NE(Error({"frobnicate"}).find("unknown command"), std::string::npos);
     EXPECT_NE(Error({"--db"}).find("needs a value"), std::string::npos);
-    EXPECT_NE(Error({"--db", "postgres://db.example.org/convene"}).find("PostgreSQL"),
-              std::string::npos);
     for (const auto& message : {Error({"--listen", "x"}), Error({"--bogus"})}) {
         EXPECT_EQ(message.find('\n'), std::string::npos);
     }

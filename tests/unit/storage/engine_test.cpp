@@ -187,6 +187,16 @@ TEST(PostgresEngine, AServerThatCannotBeReachedIsUnreachable) {
     }
 }
 
+TEST(PostgresEngine, PasswordsAreLeftOutOfTheDisplayedUrl) {
+    EXPECT_EQ(DisplayName("postgres://convene:s3cret@db.example.org:5432/convene"),
+              "postgres://convene:***@db.example.org:5432/convene");
+    EXPECT_EQ(DisplayName("postgresql:///convene?host=/run/postgresql&password=s3cret&x=1"),
+              "postgresql:///convene?host=/run/postgresql&password=***&x=1");
+    EXPECT_EQ(DisplayName("postgres://convene@db/convene?sslpassword=a"),
+              "postgres://convene@db/convene?sslpassword=a");
+    EXPECT_EQ(DisplayName("/var/lib/convene/convene.db"), "/var/lib/convene/convene.db");
+}
+
 TEST(PostgresEngine, UrlsAreToldFromFiles) {
     EXPECT_TRUE(IsPostgresUrl("postgres://db.example.org/convene"));
     EXPECT_TRUE(IsPostgresUrl("postgresql:///convene?host=/run/postgresql"));
