@@ -1,10 +1,12 @@
 // The PostgreSQL engine of storage::Connection, over libpq.
 //
 // The repositories' SQL is written once, with `?` placeholders; here they become $1, $2, …
-// Every value goes over as text and the server infers its type from the statement. A write
-// transaction first takes one advisory lock shared by every node on the database, so that
+// Every value goes over as text and the server infers its type from the statement (a text
+// parameter cannot hold a NUL byte; nothing Convene stores does). A write transaction first
+// takes one advisory lock shared by every connection to the database's schema, so that
 // writers take turns as they do on SQLite: what a service checks and then writes inside one
-// transaction stays true across nodes.
+// transaction stays true across nodes. A lone write outside a transaction takes no such lock:
+// it is atomic by itself.
 
 #include <libpq-fe.h>
 
