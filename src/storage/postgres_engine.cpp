@@ -52,16 +52,19 @@ StorageErrorKind KindOf(std::string_view sqlstate) {
 PGresult* Checked(PGconn* conn, PGresult* result, std::string_view context) {
     const auto status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
-    const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    // Both copied out of the result before it is freed.
+    const char* field = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    const std::string state = field ? field : "";
     std::string message = result ? PQresultErrorMessage(result) : "";
     if (message.empty()) message = PQerrorMessage(conn);
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
         message.pop_back();
     }
     PQclear(result);
-    const auto kind = state ? KindOf(state)
-                            : (PQstatus(conn) == CONNECTION_BAD ? StorageErrorKind::kUnreachable
-                                                                : StorageErrorKind::kOther);
+    const auto kind = !state.empty()
+                          ? KindOf(state)
+                          : (PQstatus(conn) == CONNECTION_BAD ? StorageErrorKind::kUnreachable
+                                                              : StorageErrorKind::kOther);
     throw StorageError(kind, 0, message + " [" + std::string(context) + "]");
 }
 
