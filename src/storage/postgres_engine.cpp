@@ -228,12 +228,18 @@ public:
     }
 
     int UserVersion() override {
-        // The migrations keep their version in convene_schema (a table of one row).
-        auto exists = Prepare("SELECT to_regclass('convene_schema') IS NOT NULL");
-        exists->Step();
-        if (exists->Text(0) != "t") return 0;
-        auto version = Prepare("SELECT version FROM convene_schema");
-        return version->Step() ? static_cast<int>(version->Int(0)) : 0;
+        // The migrations keep their version in convene_schema (a table of one row). Asked by
+        // every readiness probe: an unnamed statement, so that nothing stays prepared on the
+        // server per call.
+        const auto value = [&](const char* sql) {
+            PGresult* result = Checked(conn_, PQexec(conn_, sql), sql);
+            std::string text = PQntuples(result) > 0 ? PQgetvalue(result, 0, 0) : "";
+            PQclear(result);
+            return text;
+        };
+        if (value("SELECT to_regclass('convene_schema') IS NOT NULL") != "t") return 0;
+        const auto version = value("SELECT version FROM convene_schema");
+        return version.empty() ? 0 : std::atoi(version.c_str());
     }
 
     void SetUserVersion(int version) override {

@@ -168,6 +168,16 @@ TEST_P(EngineTest, ThePoolHandsOutConnectionsToTheSameDatabase) {
     EXPECT_EQ(Count(*second, "SELECT COUNT(*) FROM items"), 1);
 }
 
+// Readiness asks for the schema version at every probe: nothing may pile up per call.
+TEST_P(EngineTest, AskingTheSchemaVersionLeavesNothingPrepared) {
+    EXPECT_EQ(db.UserVersion(), 0);
+    db.SetUserVersion(7);
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(db.UserVersion(), 7);
+    if (GetParam() == "postgres") {
+        EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM pg_prepared_statements"), 1);  // this one
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, EngineTest, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& engine) {
                              return engine.param;
